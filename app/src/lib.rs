@@ -1,0 +1,1 @@
+//! Portfront UI.

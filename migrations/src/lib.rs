@@ -1,0 +1,1 @@
+//! Portfront's database schema as sea-orm migrations, shared by SQLite and PostgreSQL.
