@@ -2,3 +2,10 @@
 //!
 //! Nothing here depends on Leptos or axum. Pure rules (money, pricing, codes) compile for the
 //! browser too; everything that touches the database sits behind the `db` feature.
+
+pub mod catalog;
+pub mod codes;
+pub mod error;
+pub mod money;
+
+pub use error::{DomainError, DomainResult};

@@ -1,0 +1,3 @@
+//! The catalog: products, categories and the rules buyers meet when they pick a quantity.
+
+pub mod pricing;
