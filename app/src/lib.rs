@@ -1,1 +1,111 @@
-//! Portfront UI.
+//! Portfront's UI, shared by server-side rendering and hydration: the document shell, the
+//! routes, and the pages grouped by feature. Server functions are thin adapters over `domain`.
+
+// Leptos view types nest deeply; the compiler needs room to lay them out.
+#![recursion_limit = "512"]
+
+pub mod catalog;
+pub mod components;
+#[cfg(feature = "ssr")]
+pub mod csp;
+pub mod error;
+pub mod i18n;
+pub mod paths;
+#[cfg(feature = "ssr")]
+pub mod state;
+
+use leptos::prelude::*;
+use leptos_meta::{HashedStylesheet, MetaTags, provide_meta_context};
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
+use leptos_router::{SsrMode, path};
+
+use crate::components::layout::LocaleLayout;
+use crate::components::not_found::NotFound;
+
+/// The HTML document around the app. Runs only on the server.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    csp::set_page_csp();
+    view! {
+        <!DOCTYPE html>
+        <html>
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="theme-color" content="#0b3954" />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <HashedStylesheet id="leptos" options=options.clone() />
+                {seo_head()}
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// Canonical URL and hreflang alternates for the requested path (server-only head content).
+fn seo_head() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    {
+        let state = use_context::<state::AppState>();
+        let parts = use_context::<http::request::Parts>();
+        if let (Some(state), Some(parts)) = (state, parts) {
+            let path = parts.uri.path().to_owned();
+            if let Some((_, rest)) = paths::split_locale(&path) {
+                let base = state.base_url.clone();
+                let alternates = i18n::Locale::ALL
+                    .into_iter()
+                    .map(|l| {
+                        let href = format!("{base}{}", paths::localized(l, &rest));
+                        view! { <link rel="alternate" hreflang=l.tag() href=href /> }
+                    })
+                    .collect_view();
+                let canonical = format!("{base}{path}");
+                let x_default = format!("{base}{}", paths::localized(i18n::Locale::DEFAULT, &rest));
+                return Some(view! {
+                    <link rel="canonical" href=canonical />
+                    {alternates}
+                    <link rel="alternate" hreflang="x-default" href=x_default />
+                });
+            }
+        }
+        None
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        None::<()>
+    }
+}
+
+/// The application: routes under a locale prefix, a 404 page for everything else.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Router>
+            <Routes fallback=|| view! { <NotFound /> }>
+                <ParentRoute path=path!("/:locale") view=LocaleLayout ssr=SsrMode::Async>
+                    <Route path=path!("") view=catalog::home::HomePage ssr=SsrMode::Async />
+                    <Route
+                        path=path!("products")
+                        view=catalog::listing::ProductListPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("products/:slug")
+                        view=catalog::product_page::ProductPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("categories/:slug")
+                        view=catalog::listing::CategoryPage
+                        ssr=SsrMode::Async
+                    />
+                </ParentRoute>
+            </Routes>
+        </Router>
+    }
+}

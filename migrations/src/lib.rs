@@ -1,1 +1,18 @@
 //! Portfront's database schema as sea-orm migrations, shared by SQLite and PostgreSQL.
+//!
+//! Conventions: UUID primary keys, UTC timestamps (`timestamp with time zone`), money and other
+//! decimals as canonical decimal text (exact on both engines), code lists as JSON arrays.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261125_000001_catalog;
+
+/// Every migration, oldest first. The server runs the pending ones at start.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261125_000001_catalog::Migration)]
+    }
+}

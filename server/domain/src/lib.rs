@@ -1,11 +1,17 @@
 //! Portfront's framework-free core: the business rules, entities, repositories and services.
 //!
-//! Nothing here depends on Leptos or axum. Pure rules (money, pricing, codes) compile for the
-//! browser too; everything that touches the database sits behind the `db` feature.
+//! Nothing here depends on Leptos or axum. Pure rules (money, pricing, codes, read models)
+//! compile for the browser too; everything that touches the database sits behind the `db`
+//! feature.
 
 pub mod catalog;
 pub mod codes;
 pub mod error;
 pub mod money;
+
+#[cfg(feature = "db")]
+pub mod db;
+#[cfg(feature = "db")]
+pub mod entities;
 
 pub use error::{DomainError, DomainResult};

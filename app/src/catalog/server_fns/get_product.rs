@@ -1,0 +1,18 @@
+//! `get_product`: one product page's data by slug, `None` when there is no such product.
+
+use leptos::prelude::*;
+
+use domain::catalog::model::ProductDetail;
+
+use crate::error::AppError;
+
+#[server(prefix = "/sf")]
+pub async fn get_product(locale: String, slug: String) -> Result<Option<ProductDetail>, AppError> {
+    use domain::catalog::repo;
+    let locale = super::checked_locale(&locale)?;
+    if domain::codes::Slug::parse(&slug).is_err() {
+        return Ok(None);
+    }
+    let db = super::state()?.db;
+    Ok(repo::product_by_slug(&db, locale.tag(), &slug).await?)
+}

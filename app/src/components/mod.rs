@@ -1,0 +1,7 @@
+//! Building blocks shared by every feature: layout, status pages, pagination.
+
+pub mod layout;
+pub mod locale_switcher;
+pub mod not_found;
+pub mod pagination;
+pub mod status;

@@ -1,0 +1,102 @@
+//! Site paths: every page lives under a locale prefix (`/en/…`, `/ja/…`).
+
+use crate::i18n::Locale;
+
+/// `/{locale}{rest}`; `rest` starts with `/` or is empty.
+pub fn localized(locale: Locale, rest: &str) -> String {
+    format!("/{}{}", locale.tag(), rest)
+}
+
+/// Splits `/ja/products/x` into (`Locale::Ja`, `/products/x`); `None` without a known locale.
+pub fn split_locale(path: &str) -> Option<(Locale, String)> {
+    let trimmed = path.strip_prefix('/')?;
+    let (first, rest) = trimmed
+        .split_once('/')
+        .map_or((trimmed, ""), |(f, r)| (f, r));
+    let locale = Locale::from_tag(first)?;
+    let rest = if rest.is_empty() {
+        String::new()
+    } else {
+        format!("/{rest}")
+    };
+    Some((locale, rest))
+}
+
+/// The product page.
+pub fn product(locale: Locale, slug: &str) -> String {
+    localized(locale, &format!("/products/{slug}"))
+}
+
+/// A category's listing.
+pub fn category(locale: Locale, slug: &str) -> String {
+    localized(locale, &format!("/categories/{slug}"))
+}
+
+/// The whole catalog listing.
+pub fn products(locale: Locale) -> String {
+    localized(locale, "/products")
+}
+
+/// Appends URL query parameters, skipping empty values.
+pub fn with_query(path: &str, params: &[(&str, Option<String>)]) -> String {
+    let query: Vec<String> = params
+        .iter()
+        .filter_map(|(k, v)| {
+            v.as_ref()
+                .filter(|v| !v.is_empty())
+                .map(|v| format!("{k}={}", encode(v)))
+        })
+        .collect();
+    if query.is_empty() {
+        path.to_owned()
+    } else {
+        format!("{path}?{}", query.join("&"))
+    }
+}
+
+/// Percent-encodes a query value (RFC 3986 unreserved characters stay as they are).
+pub fn encode(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for b in value.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_known_locale_prefixes_only() {
+        assert_eq!(
+            split_locale("/ja/products/x"),
+            Some((Locale::Ja, "/products/x".into()))
+        );
+        assert_eq!(
+            split_locale("/zh-Hans"),
+            Some((Locale::ZhHans, String::new()))
+        );
+        assert_eq!(split_locale("/en/"), Some((Locale::En, String::new())));
+        assert_eq!(split_locale("/xx/products"), None);
+        assert_eq!(split_locale("/"), None);
+    }
+
+    #[test]
+    fn query_strings_skip_empty_values_and_encode() {
+        let q = with_query(
+            "/en/products",
+            &[
+                ("q", Some("oak chair".into())),
+                ("origin", None),
+                ("page", Some(String::new())),
+            ],
+        );
+        assert_eq!(q, "/en/products?q=oak%20chair");
+        assert_eq!(encode("茶"), "%E8%8C%B6");
+    }
+}

@@ -1,0 +1,66 @@
+// Starts the release server (target/release/server) on a fresh SQLite file with the demo
+// dataset, waits for /readyz, and stops it when the run ends.
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { baseURL } from "./playwright.config";
+
+const root = path.resolve(__dirname, "..");
+
+async function waitReady(url: string, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  let last = "";
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(url);
+      if (res.ok) return;
+      last = `status ${res.status}`;
+    } catch (e) {
+      last = String(e);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`server not ready at ${url}: ${last}`);
+}
+
+export default async function globalSetup(): Promise<() => Promise<void>> {
+  if (process.env.E2E_EXTERNAL_SERVER) {
+    await waitReady(`${baseURL}/readyz`, 30_000);
+    return async () => {};
+  }
+  const dir = mkdtempSync(path.join(tmpdir(), "portfront-e2e-"));
+  const url = new URL(baseURL);
+  const server = spawn(path.join(root, "target/release/server"), ["serve"], {
+    cwd: root,
+    env: {
+      ...process.env,
+      DATABASE_URL: `sqlite://${dir}/e2e.db?mode=rwc`,
+      PORTFRONT_DATA_DIR: dir,
+      PORTFRONT_DEMO: "1",
+      PORTFRONT_SITE_NAME: "Harbourline Industrial",
+      PORTFRONT_BASE_URL: baseURL,
+      LEPTOS_SITE_ADDR: `${url.hostname}:${url.port}`,
+      LEPTOS_SITE_ROOT: path.join(root, "target/site"),
+      RUST_LOG: process.env.RUST_LOG ?? "warn",
+    },
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  let exited = false;
+  server.on("exit", () => {
+    exited = true;
+  });
+  try {
+    await waitReady(`${baseURL}/readyz`, 60_000);
+  } catch (e) {
+    server.kill("SIGTERM");
+    throw e;
+  }
+  return async () => {
+    if (!exited) {
+      server.kill("SIGTERM");
+      await new Promise((r) => server.once("exit", r));
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+}

@@ -1,0 +1,9 @@
+//! sea-orm entities: one module per table, mirroring `migrations/` exactly. Hand-written
+//! behaviour lives in the feature modules (`catalog::repo`, …), not here.
+
+pub mod category;
+pub mod category_translation;
+pub mod price_tier;
+pub mod product;
+pub mod product_image;
+pub mod product_translation;

@@ -1,0 +1,181 @@
+//! Configuration from the environment (DESIGN.md §10), read and checked once at start.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use anyhow::{Context, bail};
+
+/// Everything the server needs to know at start.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// `DATABASE_URL`: SQLite by default, PostgreSQL when it starts with `postgres://`.
+    pub database_url: String,
+    /// `LEPTOS_SITE_ADDR`: where to listen.
+    pub site_addr: SocketAddr,
+    /// `LEPTOS_SITE_ROOT`: the built site (wasm, JS, CSS, public files), made absolute.
+    pub site_root: PathBuf,
+    /// `PORTFRONT_DATA_DIR`: signing keys and uploads.
+    pub data_dir: PathBuf,
+    /// `PORTFRONT_BASE_URL`: the public origin, without a trailing slash.
+    pub base_url: String,
+    /// `PORTFRONT_DEMO=1`: seed the demo dataset into an empty database.
+    pub demo: bool,
+    /// `PORTFRONT_SITE_NAME`: the exporter's trading name in the header.
+    pub site_name: String,
+    /// `PORTFRONT_MAX_BODY_BYTES`: the largest request body accepted.
+    pub max_body_bytes: usize,
+}
+
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/portfront.db?mode=rwc";
+
+impl Config {
+    /// Reads the process environment.
+    pub fn from_env() -> anyhow::Result<Self> {
+        Self::from_lookup(|k| std::env::var(k).ok())
+    }
+
+    /// Reads configuration through `get` (a test passes a map).
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> anyhow::Result<Self> {
+        let var = |k: &str| {
+            get(k)
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+        };
+        let database_url = var("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned());
+        domain::db::backend_of(&database_url).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let addr_text = var("LEPTOS_SITE_ADDR").unwrap_or_else(|| "127.0.0.1:3000".to_owned());
+        let site_addr: SocketAddr = addr_text.parse().with_context(|| {
+            format!("LEPTOS_SITE_ADDR={addr_text:?} is not an address like 127.0.0.1:3000")
+        })?;
+        let site_root =
+            PathBuf::from(var("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".to_owned()));
+        let site_root = if site_root.is_absolute() {
+            site_root
+        } else {
+            std::env::current_dir()
+                .context("cannot read the working directory")?
+                .join(site_root)
+        };
+        let data_dir =
+            PathBuf::from(var("PORTFRONT_DATA_DIR").unwrap_or_else(|| "data".to_owned()));
+        let base_url = var("PORTFRONT_BASE_URL")
+            .unwrap_or_else(|| format!("http://{site_addr}"))
+            .trim_end_matches('/')
+            .to_owned();
+        if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
+            bail!("PORTFRONT_BASE_URL={base_url:?} must start with http:// or https://");
+        }
+        let demo = match var("PORTFRONT_DEMO").as_deref() {
+            None | Some("0" | "false" | "no") => false,
+            Some("1" | "true" | "yes") => true,
+            Some(other) => {
+                bail!("PORTFRONT_DEMO={other:?}: use 1 to seed the demo dataset or 0 not to")
+            }
+        };
+        let site_name = var("PORTFRONT_SITE_NAME").unwrap_or_else(|| "Portfront".to_owned());
+        let max_body_bytes = match var("PORTFRONT_MAX_BODY_BYTES") {
+            None => 2 * 1024 * 1024,
+            Some(v) => v
+                .parse::<usize>()
+                .ok()
+                .filter(|n| *n >= 1024)
+                .with_context(|| {
+                    format!("PORTFRONT_MAX_BODY_BYTES={v:?} must be a number of bytes ≥ 1024")
+                })?,
+        };
+        Ok(Self {
+            database_url,
+            site_addr,
+            site_root,
+            data_dir,
+            base_url,
+            demo,
+            site_name,
+            max_body_bytes,
+        })
+    }
+
+    /// The database URL with any password replaced, for messages and logs.
+    pub fn redacted_database_url(&self) -> String {
+        redact_url(&self.database_url)
+    }
+
+    /// Whether the public origin is served over TLS (then cookies are Secure and HSTS is sent).
+    pub fn behind_tls(&self) -> bool {
+        self.base_url.starts_with("https://")
+    }
+}
+
+/// Replaces the password of `scheme://user:password@host` with `***`.
+pub fn redact_url(url: &str) -> String {
+    if let Some((scheme, rest)) = url.split_once("://")
+        && let Some((creds, host)) = rest.split_once('@')
+        && let Some((user, _)) = creds.split_once(':')
+    {
+        return format!("{scheme}://{user}:***@{host}");
+    }
+    url.to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn config(pairs: &[(&str, &str)]) -> anyhow::Result<Config> {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Config::from_lookup(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn defaults_follow_the_operator_contract() {
+        let c = config(&[]).unwrap();
+        assert_eq!(c.database_url, DEFAULT_DATABASE_URL);
+        assert_eq!(c.site_addr.to_string(), "127.0.0.1:3000");
+        assert!(c.site_root.is_absolute() && c.site_root.ends_with("target/site"));
+        assert_eq!(c.base_url, "http://127.0.0.1:3000");
+        assert!(!c.demo);
+    }
+
+    #[test]
+    fn rejects_bad_values_with_the_variable_name() {
+        let e = config(&[("LEPTOS_SITE_ADDR", "localhost")])
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("LEPTOS_SITE_ADDR"), "{e}");
+        let e = config(&[("DATABASE_URL", "mysql://x")])
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("DATABASE_URL"), "{e}");
+        let e = config(&[("PORTFRONT_DEMO", "maybe")])
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("PORTFRONT_DEMO"), "{e}");
+        let e = config(&[("PORTFRONT_BASE_URL", "shop.example.com")])
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("PORTFRONT_BASE_URL"), "{e}");
+    }
+
+    #[test]
+    fn base_url_loses_its_trailing_slash() {
+        assert_eq!(
+            config(&[("PORTFRONT_BASE_URL", "https://shop.example.com/")])
+                .unwrap()
+                .base_url,
+            "https://shop.example.com"
+        );
+    }
+
+    #[test]
+    fn passwords_never_reach_messages() {
+        assert_eq!(
+            redact_url("postgres://app:s3cret@db:5432/x"),
+            "postgres://app:***@db:5432/x"
+        );
+        assert_eq!(redact_url("sqlite://data/x.db"), "sqlite://data/x.db");
+    }
+}

@@ -1,0 +1,108 @@
+//! The middleware every response passes through: tracing, compression, body limit, security
+//! headers, cache policy for static files, and the per-page Content-Security-Policy.
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::Request;
+use axum::http::{HeaderName, HeaderValue, header};
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::config::Config;
+
+/// For responses that are not pages (JSON, files): nothing may run, nothing may frame them.
+const DEFAULT_CSP: &str =
+    "default-src 'none'; img-src 'self'; style-src 'self'; frame-ancestors 'none'";
+
+/// One year: hashed file names change whenever their content does.
+const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+const ONE_DAY: &str = "public, max-age=86400";
+
+async fn cache_policy(req: Request<Body>, next: Next) -> Response {
+    let path = req.uri().path().to_owned();
+    let mut res = next.run(req).await;
+    if res.status().is_success() && !res.headers().contains_key(header::CACHE_CONTROL) {
+        let policy = if path.starts_with("/pkg/") && is_hashed_asset(&path) {
+            Some(IMMUTABLE)
+        } else if path.starts_with("/pkg/")
+            || path.starts_with("/images/")
+            || path == "/favicon.svg"
+        {
+            Some(ONE_DAY)
+        } else {
+            None
+        };
+        if let Some(p) = policy {
+            res.headers_mut()
+                .insert(header::CACHE_CONTROL, HeaderValue::from_static(p));
+        }
+    }
+    res
+}
+
+/// `portfront.EZmIpKiJfDT_jBROthoxQg.css` style names: cargo-leptos puts a content hash
+/// (URL-safe base64, 22 characters) between the stem and the extension.
+fn is_hashed_asset(path: &str) -> bool {
+    let file = path.rsplit('/').next().unwrap_or_default();
+    let parts: Vec<&str> = file.split('.').collect();
+    parts.len() >= 3
+        && parts[parts.len() - 2].len() >= 16
+        && parts[parts.len() - 2]
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+}
+
+/// Wraps the router in the layer stack (the last added runs first).
+pub fn apply<S: Clone + Send + Sync + 'static>(router: Router<S>, config: &Config) -> Router<S> {
+    let hsts = config
+        .behind_tls()
+        .then(|| HeaderValue::from_static("max-age=31536000; includeSubDomains"));
+    router
+        .layer(SetResponseHeaderLayer::overriding(
+            HeaderName::from_static("permissions-policy"),
+            HeaderValue::from_static("camera=(), microphone=(), geolocation=(), payment=()"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("strict-origin-when-cross-origin"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(DEFAULT_CSP),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::STRICT_TRANSPORT_SECURITY,
+            hsts,
+        ))
+        .layer(middleware::from_fn(cache_policy))
+        .layer(RequestBodyLimitLayer::new(config.max_body_bytes))
+        .layer(CompressionLayer::new().br(true).gzip(true))
+        .layer(TraceLayer::new_for_http())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recognises_hashed_asset_names() {
+        assert!(is_hashed_asset("/pkg/portfront.EZmIpKiJfDT_jBROthoxQg.css"));
+        assert!(is_hashed_asset(
+            "/pkg/portfront.o4I_4vK14QjYpuESk57pBw.wasm"
+        ));
+        assert!(!is_hashed_asset("/pkg/portfront.js"));
+        assert!(!is_hashed_asset("/pkg/portfront_bg.wasm"));
+    }
+}

@@ -1,0 +1,10 @@
+//! The Portfront server: configuration, start-up, the HTTP router and its middleware.
+//! `main.rs` is only the command line; tests build the same router in-process.
+
+// Leptos view types nest deeply; the compiler needs room to lay them out.
+#![recursion_limit = "512"]
+
+pub mod config;
+pub mod http_layers;
+pub mod routes;
+pub mod startup;

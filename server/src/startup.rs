@@ -1,0 +1,200 @@
+//! Start-up: open and migrate the database, seed the demo catalog, build the router, listen,
+//! and stop gracefully on SIGTERM / Ctrl-C.
+
+use std::path::Path;
+
+use anyhow::Context;
+use app::state::AppState;
+use axum::Router;
+use axum::extract::FromRef;
+use axum::routing::get;
+use leptos::prelude::*;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use migration::{Migrator, MigratorTrait};
+use sea_orm::DatabaseConnection;
+use tokio::net::TcpListener;
+use tower_http::services::{ServeDir, ServeFile};
+
+use crate::config::Config;
+use crate::{http_layers, routes};
+
+/// Axum state: what handlers and the Leptos integration need.
+#[derive(Clone, Debug)]
+pub struct ServerState {
+    pub leptos_options: LeptosOptions,
+    pub app: AppState,
+}
+
+impl FromRef<ServerState> for LeptosOptions {
+    fn from_ref(state: &ServerState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+/// Leptos settings derived from our configuration. Hashed asset names are used when the
+/// build left a hash file beside the binary (release builds by cargo-leptos do).
+pub fn leptos_options(config: &Config) -> LeptosOptions {
+    let hash_file_present = std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(|dir| dir.join("hash.txt")))
+        .is_some_and(|p| p.exists());
+    LeptosOptions::builder()
+        .output_name("portfront")
+        .site_root(config.site_root.to_string_lossy().as_ref())
+        .site_pkg_dir("pkg")
+        .site_addr(config.site_addr)
+        .hash_files(hash_file_present)
+        .env(leptos::config::Env::PROD)
+        .build()
+}
+
+/// Opens the database and applies pending migrations; errors name the cause.
+pub async fn prepare_database(config: &Config) -> anyhow::Result<DatabaseConnection> {
+    let url = config.redacted_database_url();
+    let db = domain::db::connect(&config.database_url)
+        .await
+        .with_context(|| format!("cannot open the database {url}"))?;
+    Migrator::up(&db, None)
+        .await
+        .with_context(|| format!("cannot migrate the database {url}"))?;
+    if config.demo {
+        match domain::catalog::demo::seed(&db)
+            .await
+            .context("cannot seed the demo dataset")?
+        {
+            domain::catalog::demo::SeedOutcome::Seeded {
+                categories,
+                products,
+            } => {
+                tracing::info!(categories, products, "seeded the demo catalog");
+            }
+            domain::catalog::demo::SeedOutcome::SkippedNotEmpty => {
+                tracing::info!("demo dataset not seeded: the catalog already has data");
+            }
+        }
+    }
+    Ok(db)
+}
+
+/// The whole HTTP application.
+pub fn router(config: &Config, db: DatabaseConnection) -> Router {
+    let leptos_options = leptos_options(config);
+    let app_state = AppState {
+        db,
+        base_url: config.base_url.clone(),
+        site_name: config.site_name.clone(),
+    };
+    let state = ServerState {
+        leptos_options: leptos_options.clone(),
+        app: app_state.clone(),
+    };
+    let context = {
+        let app_state = app_state.clone();
+        move || {
+            provide_context(app_state.clone());
+            leptos::nonce::provide_nonce();
+        }
+    };
+    let route_list = generate_route_list(app::App);
+    let site = &config.site_root;
+    let router = Router::new()
+        // Static files first: `/images/x/y` would otherwise match the `/:locale/…` page routes.
+        .nest_service(
+            "/pkg",
+            ServeDir::new(site.join("pkg"))
+                .precompressed_br()
+                .precompressed_gzip(),
+        )
+        .nest_service("/images", ServeDir::new(site.join("images")))
+        .route_service("/favicon.svg", ServeFile::new(site.join("favicon.svg")))
+        .route("/", get(routes::root::redirect_to_locale))
+        .route("/healthz", get(routes::health::healthz))
+        .route("/readyz", get(routes::health::readyz))
+        .route("/robots.txt", get(routes::seo::robots_txt))
+        .route("/sitemap.xml", get(routes::seo::sitemap_xml))
+        .route(
+            "/sf/{*fn_name}",
+            get(routes::server_fns::handle).post(routes::server_fns::handle),
+        )
+        .leptos_routes_with_context(&state, route_list, context.clone(), {
+            let options = leptos_options.clone();
+            move || app::shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            ServerState,
+            _,
+        >(context, app::shell));
+    http_layers::apply(router, config).with_state(state)
+}
+
+/// A bound, ready-to-serve application.
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+}
+
+impl Application {
+    /// Prepares the database and binds the listening socket.
+    pub async fn build(config: Config) -> anyhow::Result<Self> {
+        check_site_root(&config.site_root);
+        let db = prepare_database(&config).await?;
+        let listener = TcpListener::bind(config.site_addr)
+            .await
+            .with_context(|| format!("cannot listen on {}", config.site_addr))?;
+        Ok(Self {
+            listener,
+            router: router(&config, db),
+        })
+    }
+
+    /// The port actually bound (tests listen on port 0).
+    pub fn port(&self) -> u16 {
+        self.listener.local_addr().map(|a| a.port()).unwrap_or(0)
+    }
+
+    /// Serves until SIGTERM or Ctrl-C, then lets in-flight requests finish.
+    pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        tracing::info!(addr = %self.listener.local_addr()?, "Portfront is listening");
+        axum::serve(self.listener, self.router.into_make_service())
+            .with_graceful_shutdown(shutdown_signal())
+            .await
+            .context("the HTTP server failed")
+    }
+}
+
+fn check_site_root(root: &Path) {
+    if !root.join("pkg").exists() {
+        tracing::warn!(
+            site_root = %root.display(),
+            "no pkg/ folder under LEPTOS_SITE_ROOT: pages will render but not hydrate; build with `cargo leptos build --release`"
+        );
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::error!(error = %e, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing in-flight requests");
+}

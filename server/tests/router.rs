@@ -1,0 +1,279 @@
+//! The whole router in-process (`tower::ServiceExt::oneshot`) on a seeded SQLite database:
+//! status codes, redirects, headers, 404 and 400 pages, machine-facing files.
+
+use axum::Router;
+use axum::body::Body;
+use http::{Request, StatusCode, header};
+use http_body_util::BodyExt;
+use server::config::Config;
+use tower::ServiceExt;
+
+async fn app() -> (Router, tempfile::TempDir) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db_url = format!("sqlite://{}/router.db?mode=rwc", dir.path().display());
+    let data_dir = dir.path().display().to_string();
+    let config = Config::from_lookup(|k| match k {
+        "DATABASE_URL" => Some(db_url.clone()),
+        "PORTFRONT_DEMO" => Some("1".into()),
+        "PORTFRONT_DATA_DIR" => Some(data_dir.clone()),
+        "PORTFRONT_BASE_URL" => Some("https://shop.example.com".into()),
+        "PORTFRONT_SITE_NAME" => Some("Harbourline Industrial".into()),
+        "PORTFRONT_MAX_BODY_BYTES" => Some("4096".into()),
+        _ => None,
+    })
+    .expect("valid test configuration");
+    let db = server::startup::prepare_database(&config)
+        .await
+        .expect("database ready");
+    (server::startup::router(&config, db), dir)
+}
+
+async fn get(app: &Router, uri: &str) -> (StatusCode, http::HeaderMap, String) {
+    get_with(app, Request::get(uri).body(Body::empty()).expect("request")).await
+}
+
+async fn get_with(app: &Router, req: Request<Body>) -> (StatusCode, http::HeaderMap, String) {
+    let res = app.clone().oneshot(req).await.expect("response");
+    let status = res.status();
+    let headers = res.headers().clone();
+    let body = res.into_body().collect().await.expect("body").to_bytes();
+    (status, headers, String::from_utf8_lossy(&body).into_owned())
+}
+
+#[tokio::test]
+async fn health_and_readiness_answer() {
+    let (app, _dir) = app().await;
+    assert_eq!(get(&app, "/healthz").await.0, StatusCode::OK);
+    assert_eq!(get(&app, "/readyz").await.0, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn root_redirects_to_the_browser_language() {
+    let (app, _dir) = app().await;
+    let req = Request::get("/")
+        .header(header::ACCEPT_LANGUAGE, "ko-KR,ko;q=0.9,en;q=0.8")
+        .body(Body::empty())
+        .unwrap();
+    let (status, headers, _) = get_with(&app, req).await;
+    assert!(status.is_redirection(), "{status}");
+    assert_eq!(headers[header::LOCATION], "/ko/");
+    assert_eq!(headers[header::VARY], "Accept-Language");
+}
+
+#[tokio::test]
+async fn product_page_is_server_rendered_with_seo_tags() {
+    let (app, _dir) = app().await;
+    let (status, headers, body) = get(&app, "/en/products/brushless-dc-motor-57mm-24v-105w").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        headers[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    assert!(body.contains("<html lang=\"en\""), "html lang is set");
+    assert!(body.contains("8501.31"), "HS code rendered");
+    assert!(
+        body.contains("application/ld+json"),
+        "structured data rendered"
+    );
+    assert!(body.contains("\"lowPrice\":\"20.50\""));
+    assert!(body.contains(r#"hreflang="x-default" href="https://shop.example.com/en/products/brushless-dc-motor-57mm-24v-105w""#));
+    assert!(body.contains(r#"rel="canonical" href="https://shop.example.com/en/products/brushless-dc-motor-57mm-24v-105w""#));
+    assert!(body.contains("USD 23.80"), "the MOQ is priced server-side");
+}
+
+#[tokio::test]
+async fn quantity_in_the_url_is_priced_on_the_server() {
+    let (app, _dir) = app().await;
+    let (_, _, body) = get(
+        &app,
+        "/en/products/brushless-dc-motor-57mm-24v-105w?qty=1000",
+    )
+    .await;
+    assert!(body.contains("USD 22,100.00"), "line total for 1000 pieces");
+    let (_, _, body) = get(
+        &app,
+        "/en/products/brushless-dc-motor-57mm-24v-105w?qty=210",
+    )
+    .await;
+    assert!(body.contains("try 200 or 220"), "increment message");
+}
+
+#[tokio::test]
+async fn pages_carry_security_headers_and_a_nonce_csp() {
+    let (app, _dir) = app().await;
+    let (_, headers, body) = get(&app, "/en/").await;
+    assert_eq!(headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+    assert_eq!(headers[header::X_FRAME_OPTIONS], "DENY");
+    assert_eq!(
+        headers[header::REFERRER_POLICY],
+        "strict-origin-when-cross-origin"
+    );
+    assert!(
+        headers.contains_key(header::STRICT_TRANSPORT_SECURITY),
+        "HSTS behind https"
+    );
+    let csp = headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|s| s.split('\'').next())
+        .expect("a nonce");
+    assert!(
+        body.contains(&format!("nonce=\"{nonce}\"")),
+        "scripts carry the header's nonce"
+    );
+    assert!(csp.contains("frame-ancestors 'none'"));
+}
+
+#[tokio::test]
+async fn unknown_things_are_404_pages() {
+    let (app, _dir) = app().await;
+    for uri in [
+        "/en/products/no-such-product",
+        "/en/categories/no-such-category",
+        "/xx/",
+        "/en/x/y",
+        "/no-such-page",
+        "/EN/",
+    ] {
+        let (status, _, body) = get(&app, uri).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{uri}");
+        assert!(body.contains("404"), "{uri}: a real page");
+    }
+    let (_, _, body) = get(&app, "/ja/products/no-such-product").await;
+    assert!(body.contains("ページが見つかりません"));
+}
+
+#[tokio::test]
+async fn bad_listing_parameters_are_400_with_a_reason() {
+    let (app, _dir) = app().await;
+    let cases = [
+        ("/en/products?page=0", "page number"),
+        ("/en/products?page=abc", "page number"),
+        ("/en/products?moq_min=ten", "minimum order quantity"),
+        ("/en/products?moq_min=500&moq_max=100", "Swap"),
+        ("/en/products?origin=CHINA", "two-letter"),
+        ("/en/products?category=Not%20A%20Slug", "category"),
+    ];
+    for (uri, reason) in cases {
+        let (status, _, body) = get(&app, uri).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{uri}");
+        assert!(body.contains(reason), "{uri}: says {reason:?}");
+    }
+    let long = format!("/en/products?q={}", "a".repeat(101));
+    assert_eq!(get(&app, &long).await.0, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        get(&app, "/en/products?page=99").await.0,
+        StatusCode::NOT_FOUND,
+        "beyond the last page"
+    );
+}
+
+#[tokio::test]
+async fn listing_and_category_pages_render() {
+    let (app, _dir) = app().await;
+    let (status, _, body) = get(&app, "/en/products?origin=VN").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("13 products"), "13 Vietnamese products");
+    let (status, _, body) = get(&app, "/zh-Hans/categories/furniture").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("lang=\"zh-Hans\""));
+}
+
+#[tokio::test]
+async fn sitemap_and_robots_use_the_public_origin() {
+    let (app, _dir) = app().await;
+    let (status, headers, xml) = get(&app, "/sitemap.xml").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        headers[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .contains("xml")
+    );
+    assert!(xml.contains(
+        "<loc>https://shop.example.com/th/products/brushless-dc-motor-57mm-24v-105w</loc>"
+    ));
+    assert_eq!(xml.matches("<url>").count(), (36 + 5 + 2) * 8);
+    let (_, _, robots) = get(&app, "/robots.txt").await;
+    assert!(robots.contains("Sitemap: https://shop.example.com/sitemap.xml"));
+}
+
+#[tokio::test]
+async fn oversized_bodies_are_refused() {
+    let (app, _dir) = app().await;
+    let req = Request::post("/sf/get_home")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::CONTENT_LENGTH, "10000")
+        .body(Body::from(vec![b'a'; 10_000]))
+        .unwrap();
+    let (status, _, _) = get_with(&app, req).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+}
+
+#[tokio::test]
+async fn responses_are_compressed_when_asked() {
+    let (app, _dir) = app().await;
+    let req = Request::get("/en/products")
+        .header(header::ACCEPT_ENCODING, "br, gzip")
+        .body(Body::empty())
+        .unwrap();
+    let (status, headers, _) = get_with(&app, req).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers[header::CONTENT_ENCODING], "br");
+}
+
+#[tokio::test]
+async fn an_unopenable_database_names_the_cause() {
+    let config = Config::from_lookup(|k| match k {
+        "DATABASE_URL" => Some("sqlite:///proc/forbidden/x.db?mode=rwc".into()),
+        _ => None,
+    })
+    .unwrap();
+    let err = server::startup::prepare_database(&config)
+        .await
+        .unwrap_err();
+    let text = format!("{err:#}");
+    assert!(text.contains("/proc/forbidden"), "{text}");
+}
+
+#[tokio::test]
+async fn static_files_are_served_before_page_routes() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let site = dir.path().join("site");
+    std::fs::create_dir_all(site.join("images/products")).expect("site dirs");
+    std::fs::create_dir_all(site.join("pkg")).expect("pkg dir");
+    std::fs::write(site.join("images/products/motor.svg"), "<svg/>").expect("image");
+    std::fs::write(
+        site.join("pkg/portfront.EZmIpKiJfDT_jBROthoxQg.css"),
+        "body{}",
+    )
+    .expect("css");
+    let db_url = format!("sqlite://{}/s.db?mode=rwc", dir.path().display());
+    let site_root = site.display().to_string();
+    let config = Config::from_lookup(|k| match k {
+        "DATABASE_URL" => Some(db_url.clone()),
+        "LEPTOS_SITE_ROOT" => Some(site_root.clone()),
+        _ => None,
+    })
+    .expect("config");
+    let db = server::startup::prepare_database(&config)
+        .await
+        .expect("db");
+    let app = server::startup::router(&config, db);
+    let (status, headers, _) = get(&app, "/images/products/motor.svg").await;
+    assert_eq!(status, StatusCode::OK, "an image path is not a locale");
+    assert_eq!(headers[header::CACHE_CONTROL], "public, max-age=86400");
+    let (status, headers, _) = get(&app, "/pkg/portfront.EZmIpKiJfDT_jBROthoxQg.css").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        headers[header::CACHE_CONTROL],
+        "public, max-age=31536000, immutable"
+    );
+    assert_eq!(
+        get(&app, "/images/products/none.svg").await.0,
+        StatusCode::NOT_FOUND
+    );
+}
