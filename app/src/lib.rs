@@ -54,7 +54,7 @@ fn seo_head() -> impl IntoView {
         let parts = use_context::<http::request::Parts>();
         if let (Some(state), Some(parts)) = (state, parts) {
             let path = parts.uri.path().to_owned();
-            if let Some((_, rest)) = paths::split_locale(&path) {
+            if let Some((locale, rest)) = paths::split_locale(&path) {
                 let base = state.base_url.clone();
                 let alternates = i18n::Locale::ALL
                     .into_iter()
@@ -63,7 +63,7 @@ fn seo_head() -> impl IntoView {
                         view! { <link rel="alternate" hreflang=l.tag() href=href /> }
                     })
                     .collect_view();
-                let canonical = format!("{base}{path}");
+                let canonical = format!("{base}{}", paths::localized(locale, &rest));
                 let x_default = format!("{base}{}", paths::localized(i18n::Locale::DEFAULT, &rest));
                 return Some(view! {
                     <link rel="canonical" href=canonical />

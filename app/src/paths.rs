@@ -1,4 +1,5 @@
-//! Site paths: every page lives under a locale prefix (`/en/…`, `/ja/…`).
+//! Site paths: every page lives under a locale prefix (`/en/…`, `/ja/…`); no path but `/` ends
+//! with a slash.
 
 use crate::i18n::Locale;
 
@@ -20,6 +21,11 @@ pub fn split_locale(path: &str) -> Option<(Locale, String)> {
         format!("/{rest}")
     };
     Some((locale, rest))
+}
+
+/// The home page of a locale: `/en` (paths never end with `/`; the server redirects those).
+pub fn home(locale: Locale) -> String {
+    localized(locale, "")
 }
 
 /// The product page.

@@ -17,7 +17,7 @@ test("robots.txt points at the sitemap", async ({ request }) => {
 });
 
 test("pages carry security headers and a nonce-based CSP", async ({ request }) => {
-  const res = await request.get("/en/");
+  const res = await request.get("/en");
   const h = res.headers();
   expect(h["x-content-type-options"]).toBe("nosniff");
   expect(h["referrer-policy"]).toBe("strict-origin-when-cross-origin");
@@ -26,7 +26,7 @@ test("pages carry security headers and a nonce-based CSP", async ({ request }) =
 });
 
 test("hashed assets are cached for a year", async ({ request }) => {
-  const html = await (await request.get("/en/")).text();
+  const html = await (await request.get("/en")).text();
   const css = html.match(/href="(\/pkg\/portfront[^"]*\.css)"/)?.[1];
   expect(css).toBeTruthy();
   const res = await request.get(css!);

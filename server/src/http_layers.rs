@@ -6,7 +6,7 @@ use axum::body::Body;
 use axum::extract::Request;
 use axum::http::{HeaderName, HeaderValue, header};
 use axum::middleware::{self, Next};
-use axum::response::Response;
+use axum::response::{IntoResponse, Redirect, Response};
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -42,6 +42,24 @@ async fn cache_policy(req: Request<Body>, next: Next) -> Response {
         }
     }
     res
+}
+
+/// Paths never end with `/` (except the root): `/en/products/` answers 308 → `/en/products`,
+/// so every page has one URL.
+async fn strip_trailing_slash(req: Request<Body>, next: Next) -> Response {
+    let path = req.uri().path();
+    if path.len() > 1 && path.ends_with('/') {
+        let mut target = path.trim_end_matches('/').to_owned();
+        if target.is_empty() {
+            target.push('/');
+        }
+        if let Some(q) = req.uri().query() {
+            target.push('?');
+            target.push_str(q);
+        }
+        return Redirect::permanent(&target).into_response();
+    }
+    next.run(req).await
 }
 
 /// `portfront.EZmIpKiJfDT_jBROthoxQg.css` style names: cargo-leptos puts a content hash
@@ -87,6 +105,7 @@ pub fn apply<S: Clone + Send + Sync + 'static>(router: Router<S>, config: &Confi
             hsts,
         ))
         .layer(middleware::from_fn(cache_policy))
+        .layer(middleware::from_fn(strip_trailing_slash))
         .layer(RequestBodyLimitLayer::new(config.max_body_bytes))
         .layer(CompressionLayer::new().br(true).gzip(true))
         .layer(TraceLayer::new_for_http())

@@ -90,10 +90,8 @@ pub fn router(config: &Config, db: DatabaseConnection) -> Router {
     };
     let context = {
         let app_state = app_state.clone();
-        move || {
-            provide_context(app_state.clone());
-            leptos::nonce::provide_nonce();
-        }
+        // leptos_axum also provides the request parts and a CSP nonce for every render.
+        move || provide_context(app_state.clone())
     };
     let route_list = generate_route_list(app::App);
     let site = &config.site_root;

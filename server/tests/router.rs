@@ -56,7 +56,7 @@ async fn root_redirects_to_the_browser_language() {
         .unwrap();
     let (status, headers, _) = get_with(&app, req).await;
     assert!(status.is_redirection(), "{status}");
-    assert_eq!(headers[header::LOCATION], "/ko/");
+    assert_eq!(headers[header::LOCATION], "/ko");
     assert_eq!(headers[header::VARY], "Accept-Language");
 }
 
@@ -103,7 +103,7 @@ async fn quantity_in_the_url_is_priced_on_the_server() {
 #[tokio::test]
 async fn pages_carry_security_headers_and_a_nonce_csp() {
     let (app, _dir) = app().await;
-    let (_, headers, body) = get(&app, "/en/").await;
+    let (_, headers, body) = get(&app, "/en").await;
     assert_eq!(headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
     assert_eq!(headers[header::X_FRAME_OPTIONS], "DENY");
     assert_eq!(
@@ -133,10 +133,10 @@ async fn unknown_things_are_404_pages() {
     for uri in [
         "/en/products/no-such-product",
         "/en/categories/no-such-category",
-        "/xx/",
+        "/xx",
         "/en/x/y",
         "/no-such-page",
-        "/EN/",
+        "/EN",
     ] {
         let (status, _, body) = get(&app, uri).await;
         assert_eq!(status, StatusCode::NOT_FOUND, "{uri}");
@@ -276,4 +276,18 @@ async fn static_files_are_served_before_page_routes() {
         get(&app, "/images/products/none.svg").await.0,
         StatusCode::NOT_FOUND
     );
+}
+
+#[tokio::test]
+async fn trailing_slashes_redirect_to_the_canonical_path() {
+    let (app, _dir) = app().await;
+    let (status, headers, _) = get(&app, "/vi/").await;
+    assert_eq!(status, StatusCode::PERMANENT_REDIRECT);
+    assert_eq!(headers[header::LOCATION], "/vi");
+    let (_, headers, _) = get(&app, "/en/products/?q=oak").await;
+    assert_eq!(headers[header::LOCATION], "/en/products?q=oak");
+    let (status, _, body) = get(&app, "/vi").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains(r#"rel="canonical" href="https://shop.example.com/vi""#));
+    assert!(body.contains(r#"hreflang="x-default" href="https://shop.example.com/en""#));
 }

@@ -192,7 +192,7 @@ fn ListingView(listing: ListingData, locale: Locale) -> impl IntoView {
         <div class="container listing">
             <nav class="breadcrumbs" aria-label=t.breadcrumbs_label>
                 <ol>
-                    <li><a href=paths::localized(locale, "/")>{t.nav_home}</a></li>
+                    <li><a href=paths::home(locale)>{t.nav_home}</a></li>
                     {if category.is_some() {
                         view! { <li><a href=paths::products(locale)>{t.nav_catalog}</a></li> }.into_any()
                     } else {

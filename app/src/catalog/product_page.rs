@@ -154,7 +154,7 @@ fn ProductView(product: ProductDetail, locale: Locale) -> impl IntoView {
         <div class="container product">
             <nav class="breadcrumbs" aria-label=t.breadcrumbs_label>
                 <ol>
-                    <li><a href=paths::localized(locale, "/")>{t.nav_home}</a></li>
+                    <li><a href=paths::home(locale)>{t.nav_home}</a></li>
                     <li><a href=paths::products(locale)>{t.nav_catalog}</a></li>
                     <li><a href=paths::category(locale, &p.category.slug)>{p.category.name.clone()}</a></li>
                     <li aria-current="page">{p.name.clone()}</li>

@@ -78,7 +78,7 @@ fn SiteHeader(locale: Locale, site_name: String) -> impl IntoView {
         <a class="skip-link" href="#main">{t.skip_to_content}</a>
         <header class="site-header">
             <div class="container header-row">
-                <a class="brand" href=paths::localized(locale, "/") aria-label=fill(t.brand_home_label, &[("name", &site_name)])>
+                <a class="brand" href=paths::home(locale) aria-label=fill(t.brand_home_label, &[("name", &site_name)])>
                     <svg class="brand-mark" viewBox="0 0 32 32" aria-hidden="true">
                         <path d="M4 22h24l-4 6H8z" fill="currentColor" />
                         <path d="M9 20V9h6v11M17 20V4h6v16" fill="none" stroke="currentColor" stroke-width="2.5" />
@@ -86,7 +86,7 @@ fn SiteHeader(locale: Locale, site_name: String) -> impl IntoView {
                     <span class="brand-name">{site_name.clone()}</span>
                 </a>
                 <nav class="main-nav" aria-label=t.nav_label>
-                    <a href=paths::localized(locale, "/")>{t.nav_home}</a>
+                    <a href=paths::home(locale)>{t.nav_home}</a>
                     <a href=paths::products(locale)>{t.nav_catalog}</a>
                 </nav>
                 <form class="header-search" method="get" action=paths::products(locale) role="search">

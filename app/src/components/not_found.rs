@@ -30,7 +30,7 @@ pub fn NotFound() -> impl IntoView {
                 <button type="submit" class="button">{t.search_button}</button>
             </form>
             <p>
-                <a href=paths::localized(locale, "/")>{t.nav_home}</a>
+                <a href=paths::home(locale)>{t.nav_home}</a>
                 " · "
                 <a href=paths::products(locale)>{t.nav_catalog}</a>
             </p>

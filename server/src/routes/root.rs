@@ -12,6 +12,6 @@ pub async fn redirect_to_locale(headers: HeaderMap) -> impl IntoResponse {
     let locale = Locale::negotiate(accept);
     (
         [(header::VARY, "Accept-Language")],
-        Redirect::to(&app::paths::localized(locale, "/")),
+        Redirect::to(&app::paths::home(locale)),
     )
 }
