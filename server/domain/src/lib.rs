@@ -6,6 +6,8 @@
 pub mod catalog;
 pub mod codes;
 pub mod error;
+#[cfg(feature = "logistics")]
+pub mod logistics;
 pub mod money;
 
 pub use error::{DomainError, DomainResult};
