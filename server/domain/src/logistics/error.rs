@@ -77,7 +77,14 @@ impl JsonError {
     /// From serde_json's error with the path serde_path_to_error tracked. serde_json appends
     /// " at line L column C" to its messages; the place is reported separately instead.
     pub(crate) fn from_serde(e: serde_path_to_error::Error<serde_json::Error>) -> Self {
-        let path = e.path().to_string();
+        // serde_path_to_error writes `?` for a place it cannot name (e.g. a broken key).
+        let mut path = e.path().to_string();
+        while let Some(stripped) = path.strip_suffix(".?") {
+            path.truncate(stripped.len());
+        }
+        if path == "?" {
+            path = ".".to_owned();
+        }
         let inner = e.into_inner();
         let mut problem = inner.to_string();
         if let Some(i) = problem.rfind(" at line ") {
