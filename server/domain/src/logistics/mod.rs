@@ -8,10 +8,14 @@ pub mod codes;
 pub mod error;
 pub mod event;
 pub mod locations;
+pub mod picture;
+pub mod routing;
 pub mod upsert;
 
 pub use adapters::profile::PartnerProfile;
 pub use error::{EdifactError, FeedError, JsonError, SignatureError};
 pub use event::{Event, EventKey, EventKind, FeedItem, Retraction, SourceId};
 pub use locations::{GeoPoint, LocationMaster, LocationRef, LocationStatus};
-pub use upsert::{EventStore, UpsertOutcome};
+pub use picture::{PictureOptions, ShipmentPicture};
+pub use routing::{Passage, RouteOptions, SeaRoute, SeaRouter};
+pub use upsert::{EventStore, ShipmentEvent, UpsertOutcome};

@@ -7,33 +7,90 @@
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, FixedOffset, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::event::{Event, EventKey, FeedItem, Retraction};
+use super::event::{Event, EventKey, EventKind, FeedItem, Retraction};
+
+/// The earliest version of an event ever seen (by update time): for an estimate, the first
+/// estimate, against which the picture measures how far the ETA moved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FirstVersion {
+    pub updated_time: DateTime<Utc>,
+    pub event_time: DateTime<FixedOffset>,
+}
+
+impl FirstVersion {
+    fn of(e: &Event) -> Self {
+        Self {
+            updated_time: e.updated_time,
+            event_time: e.event_time,
+        }
+    }
+
+    /// Total order (the offset breaks ties between equal instants written differently).
+    fn key(&self) -> (DateTime<Utc>, DateTime<Utc>, i32) {
+        (
+            self.updated_time,
+            self.event_time.with_timezone(&Utc),
+            self.event_time.offset().local_minus_utc(),
+        )
+    }
+
+    fn earliest(a: Option<Self>, b: Option<Self>) -> Option<Self> {
+        match (a, b) {
+            (Some(a), Some(b)) => Some(if b.key() < a.key() { b } else { a }),
+            (a, b) => a.or(b),
+        }
+    }
+}
 
 /// What the store holds for one key.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum Entry {
-    /// The newest version of the event.
-    Live { event: Box<Event> },
+    /// The newest version of the event, and the earliest one seen.
+    Live {
+        event: Box<Event>,
+        first: FirstVersion,
+    },
     /// The event was withdrawn at `updated_time`; older versions stay out.
-    Retracted { updated_time: DateTime<Utc> },
+    Retracted {
+        updated_time: DateTime<Utc>,
+        first: Option<FirstVersion>,
+    },
 }
 
 impl Entry {
     pub fn updated_time(&self) -> DateTime<Utc> {
         match self {
-            Self::Live { event } => event.updated_time,
-            Self::Retracted { updated_time } => *updated_time,
+            Self::Live { event, .. } => event.updated_time,
+            Self::Retracted { updated_time, .. } => *updated_time,
         }
     }
 
     pub fn event(&self) -> Option<&Event> {
         match self {
-            Self::Live { event } => Some(event),
+            Self::Live { event, .. } => Some(event),
             Self::Retracted { .. } => None,
+        }
+    }
+
+    pub fn first(&self) -> Option<FirstVersion> {
+        match self {
+            Self::Live { first, .. } => Some(*first),
+            Self::Retracted { first, .. } => *first,
+        }
+    }
+
+    fn set_first(&mut self, f: Option<FirstVersion>) {
+        match self {
+            Self::Live { first, .. } => {
+                if let Some(f) = f {
+                    *first = f;
+                }
+            }
+            Self::Retracted { first, .. } => *first = f,
         }
     }
 
@@ -47,7 +104,7 @@ impl Entry {
                 (Self::Retracted { .. }, Self::Retracted { .. }) => Ordering::Equal,
                 (Self::Retracted { .. }, Self::Live { .. }) => Ordering::Greater,
                 (Self::Live { .. }, Self::Retracted { .. }) => Ordering::Less,
-                (Self::Live { event: a }, Self::Live { event: b }) => {
+                (Self::Live { event: a, .. }, Self::Live { event: b, .. }) => {
                     if a == b {
                         Ordering::Equal
                     } else {
@@ -72,6 +129,8 @@ pub enum UpsertOutcome {
     Updated,
     /// The event (or another event it names) is now withdrawn.
     Retracted,
+    /// An older version, kept only as the earliest version seen (e.g. the first estimate).
+    History,
     /// The very same version was already held.
     Duplicate,
     /// An older version than the one held: ignored.
@@ -79,9 +138,12 @@ pub enum UpsertOutcome {
 }
 
 impl UpsertOutcome {
-    /// Whether the visible state may have changed.
+    /// Whether the state changed (persist it and push to live views).
     pub fn changed(&self) -> bool {
-        matches!(self, Self::Inserted | Self::Updated | Self::Retracted)
+        matches!(
+            self,
+            Self::Inserted | Self::Updated | Self::Retracted | Self::History
+        )
     }
 }
 
@@ -121,10 +183,12 @@ impl EventStore {
     /// Applies one incoming event version.
     pub fn upsert(&mut self, event: Event) -> UpsertOutcome {
         let key = event.key();
+        let first = FirstVersion::of(&event);
         self.merge(
             key,
             Entry::Live {
                 event: Box::new(event),
+                first,
             },
         )
     }
@@ -136,32 +200,44 @@ impl EventStore {
             key,
             Entry::Retracted {
                 updated_time: retraction.updated_time,
+                first: None,
             },
         )
     }
 
-    fn merge(&mut self, key: EventKey, entry: Entry) -> UpsertOutcome {
-        match self.entries.get_mut(&key) {
-            None => {
+    fn merge(&mut self, key: EventKey, mut entry: Entry) -> UpsertOutcome {
+        let Some(held) = self.entries.get_mut(&key) else {
+            let outcome = match entry {
+                Entry::Live { .. } => UpsertOutcome::Inserted,
+                Entry::Retracted { .. } => UpsertOutcome::Retracted,
+            };
+            self.entries.insert(key, entry);
+            return outcome;
+        };
+        let first = FirstVersion::earliest(held.first(), entry.first());
+        match entry.rank(held) {
+            Ordering::Equal if first == held.first() => UpsertOutcome::Duplicate,
+            Ordering::Equal => {
+                held.set_first(first);
+                UpsertOutcome::History
+            }
+            Ordering::Less => {
+                if first == held.first() {
+                    UpsertOutcome::Stale
+                } else {
+                    held.set_first(first);
+                    UpsertOutcome::History
+                }
+            }
+            Ordering::Greater => {
                 let outcome = match entry {
-                    Entry::Live { .. } => UpsertOutcome::Inserted,
+                    Entry::Live { .. } => UpsertOutcome::Updated,
                     Entry::Retracted { .. } => UpsertOutcome::Retracted,
                 };
-                self.entries.insert(key, entry);
+                entry.set_first(first);
+                *held = entry;
                 outcome
             }
-            Some(held) => match entry.rank(held) {
-                Ordering::Equal => UpsertOutcome::Duplicate,
-                Ordering::Less => UpsertOutcome::Stale,
-                Ordering::Greater => {
-                    let outcome = match entry {
-                        Entry::Live { .. } => UpsertOutcome::Updated,
-                        Entry::Retracted { .. } => UpsertOutcome::Retracted,
-                    };
-                    *held = entry;
-                    outcome
-                }
-            },
         }
     }
 
@@ -189,31 +265,46 @@ impl EventStore {
         self.len() == 0
     }
 
-    /// The live events of one shipment: those referencing the booking or transport document
-    /// number, or carried in a container that such an event names.
-    pub fn shipment_events(&self, reference: &str) -> Vec<&Event> {
+    /// The live events of one shipment, with their first versions: those referencing the
+    /// booking or transport document number, plus events without any document reference
+    /// about a container that such an event names.
+    pub fn shipment(&self, reference: &str) -> Vec<ShipmentEvent<'_>> {
         let containers: Vec<&str> = self
             .events()
             .filter(|e| e.references(reference))
-            .filter_map(|e| match &e.kind {
-                super::event::EventKind::Equipment {
-                    equipment: Some(eq),
-                    ..
-                } => Some(eq.reference.as_str()),
-                _ => None,
-            })
+            .filter_map(container_of)
             .collect();
-        self.events()
-            .filter(|e| {
-                e.references(reference)
-                    || match &e.kind {
-                        super::event::EventKind::Equipment {
-                            equipment: Some(eq),
-                            ..
-                        } => e.documents.is_empty() && containers.contains(&eq.reference.as_str()),
-                        _ => false,
-                    }
+        self.entries
+            .values()
+            .filter_map(|entry| match entry {
+                Entry::Live { event, first } => Some(ShipmentEvent {
+                    event,
+                    first: *first,
+                }),
+                Entry::Retracted { .. } => None,
+            })
+            .filter(|s| {
+                s.event.references(reference)
+                    || (s.event.documents.is_empty()
+                        && container_of(s.event).is_some_and(|c| containers.contains(&c)))
             })
             .collect()
     }
+}
+
+fn container_of(e: &Event) -> Option<&str> {
+    match &e.kind {
+        EventKind::Equipment {
+            equipment: Some(eq),
+            ..
+        } => Some(eq.reference.as_str()),
+        _ => None,
+    }
+}
+
+/// A live event of a shipment with the earliest version seen of it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ShipmentEvent<'a> {
+    pub event: &'a Event,
+    pub first: FirstVersion,
 }
