@@ -18,7 +18,7 @@ const COARRI_DISC: &str = include_str!("data/logistics/coarri-discharge-at-portk
 const CODECO_GTIN: &str = include_str!("data/logistics/codeco-gatein-at-caimep.edi");
 
 fn source() -> SourceId {
-    SourceId::parse("crx").unwrap()
+    SourceId::parse("crx").expect("valid source")
 }
 
 fn master() -> &'static LocationMaster {
@@ -34,7 +34,7 @@ fn vector_field(label: &str) -> String {
     HMAC_VECTOR
         .lines()
         .find_map(|l| l.strip_prefix(label))
-        .unwrap()
+        .expect("the vector file has this line")
         .trim()
         .to_owned()
 }
@@ -48,7 +48,7 @@ fn vector() -> (String, String, String) {
 
 fn only_event(items: Vec<FeedItem>) -> Event {
     assert_eq!(items.len(), 1, "{items:?}");
-    match items.into_iter().next().unwrap() {
+    match items.into_iter().next().expect("one item") {
         FeedItem::Event(e) => *e,
         FeedItem::Retraction(r) => panic!("expected an event, got {r:?}"),
     }
@@ -59,7 +59,7 @@ fn edi(text: &str) -> Result<Vec<FeedItem>, FeedError> {
 }
 
 fn edi_err(text: &str) -> String {
-    edi(text).unwrap_err().to_string()
+    edi(text).expect_err("the input is refused").to_string()
 }
 
 // --- DCSA 2.2 signature ---------------------------------------------------------------
@@ -234,7 +234,7 @@ fn dcsa3_keeps_and_flags_unknown_locations() {
 
 fn dcsa3_err(body: &str) -> String {
     dcsa3::parse(body.as_bytes(), &source(), master())
-        .unwrap_err()
+        .expect_err("the body is refused")
         .to_string()
 }
 

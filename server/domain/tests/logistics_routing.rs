@@ -7,18 +7,18 @@ use domain::logistics::routing::haversine_km;
 use domain::logistics::{GeoPoint, LocationMaster, Passage, RouteOptions, SeaRoute, SeaRouter};
 
 fn router() -> &'static SeaRouter {
-    SeaRouter::embedded().unwrap()
+    SeaRouter::embedded().expect("the embedded network loads")
 }
 
 fn route(from: &str, to: &str, options: &RouteOptions) -> std::sync::Arc<SeaRoute> {
     router()
         .route_ports(
-            &UnLocode::parse(from).unwrap(),
-            &UnLocode::parse(to).unwrap(),
+            &UnLocode::parse(from).expect("test port codes are valid"),
+            &UnLocode::parse(to).expect("test port codes are valid"),
             LocationMaster::embedded(),
             options,
         )
-        .unwrap()
+        .expect("a sea route exists between test ports")
 }
 
 fn p(lat: f64, lon: f64) -> GeoPoint {

@@ -385,13 +385,13 @@ impl ShipmentPicture {
             }),
             _ => None,
         };
-        if let (Some(leg), Some(router)) = (current_leg.as_mut(), options.router) {
-            if let (Some(a), Some(b)) = (calls[leg.from].position, calls[leg.to].position) {
-                leg.route = router
-                    .route(a, b, &RouteOptions::default())
-                    .ok()
-                    .map(|r| (*r).clone());
-            }
+        if let (Some(leg), Some(router)) = (current_leg.as_mut(), options.router)
+            && let (Some(a), Some(b)) = (calls[leg.from].position, calls[leg.to].position)
+        {
+            leg.route = router
+                .route(a, b, &RouteOptions::default())
+                .ok()
+                .map(|r| (*r).clone());
         }
 
         // ETA at the next port.
@@ -427,24 +427,24 @@ impl ShipmentPicture {
                 },
             })
         });
-        if options.interpolate {
-            if let (Some(leg), Some(eta)) = (current_leg.as_ref(), next_eta.as_ref()) {
-                let dep = calls[leg.from].departure.best().map(|(t, _)| t);
-                if let (true, Some(route), Some(dep)) = (leg.underway, leg.route.as_ref(), dep) {
-                    let total = (eta.time - dep).num_seconds();
-                    if total > 0 {
-                        let done = (options.now - dep.with_timezone(&Utc)).num_seconds();
-                        #[expect(
-                            clippy::cast_precision_loss,
-                            reason = "seconds of a voyage fit an f64 exactly enough"
-                        )]
-                        let fraction = (done as f64 / total as f64).clamp(0.0, 1.0);
-                        if let Some(point) = route.point_at(fraction) {
-                            position = Some(Position {
-                                point,
-                                basis: PositionBasis::Interpolated { fraction },
-                            });
-                        }
+        if options.interpolate
+            && let (Some(leg), Some(eta)) = (current_leg.as_ref(), next_eta.as_ref())
+        {
+            let dep = calls[leg.from].departure.best().map(|(t, _)| t);
+            if let (true, Some(route), Some(dep)) = (leg.underway, leg.route.as_ref(), dep) {
+                let total = (eta.time - dep).num_seconds();
+                if total > 0 {
+                    let done = (options.now - dep.with_timezone(&Utc)).num_seconds();
+                    #[expect(
+                        clippy::cast_precision_loss,
+                        reason = "seconds of a voyage fit an f64 exactly enough"
+                    )]
+                    let fraction = (done as f64 / total as f64).clamp(0.0, 1.0);
+                    if let Some(point) = route.point_at(fraction) {
+                        position = Some(Position {
+                            point,
+                            basis: PositionBasis::Interpolated { fraction },
+                        });
                     }
                 }
             }
@@ -454,13 +454,14 @@ impl ShipmentPicture {
         let threshold = options.threshold_minutes;
         let mut delay_flags = Vec::new();
         for (i, c) in calls.iter().enumerate() {
-            if let (Some(first), Some(est)) = (c.arrival.first_estimate, c.arrival.estimated) {
-                if c.arrival.actual.is_none() && minutes(est - first) >= threshold {
-                    delay_flags.push(DelayFlag::EtaSlipped {
-                        port: i,
-                        minutes: minutes(est - first),
-                    });
-                }
+            if let (Some(first), Some(est)) = (c.arrival.first_estimate, c.arrival.estimated)
+                && c.arrival.actual.is_none()
+                && minutes(est - first) >= threshold
+            {
+                delay_flags.push(DelayFlag::EtaSlipped {
+                    port: i,
+                    minutes: minutes(est - first),
+                });
             }
             for (info, arrival) in [(&c.arrival, true), (&c.departure, false)] {
                 if let (Some(plan), Some((best, cl))) = (info.planned, info.best()) {
@@ -480,15 +481,16 @@ impl ShipmentPicture {
                     }
                 }
             }
-            if c.arrival.actual.is_none() && c.status == CallStatus::Expected {
-                if let Some((eta, _)) = c.arrival.best() {
-                    let over = minutes(options.now - eta.with_timezone(&Utc));
-                    if over >= threshold {
-                        delay_flags.push(DelayFlag::Overdue {
-                            port: i,
-                            minutes: over,
-                        });
-                    }
+            if c.arrival.actual.is_none()
+                && c.status == CallStatus::Expected
+                && let Some((eta, _)) = c.arrival.best()
+            {
+                let over = minutes(options.now - eta.with_timezone(&Utc));
+                if over >= threshold {
+                    delay_flags.push(DelayFlag::Overdue {
+                        port: i,
+                        minutes: over,
+                    });
                 }
             }
         }

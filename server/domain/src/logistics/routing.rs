@@ -401,10 +401,9 @@ impl SeaRouter {
                 .edges_connecting(w[0], w[1])
                 .filter_map(|e| e.weight().passage)
                 .next()
+                && !passages.contains(&p)
             {
-                if !passages.contains(&p) {
-                    passages.push(p);
-                }
+                passages.push(p);
             }
         }
         let mut points = Vec::with_capacity(path.len() + 2);

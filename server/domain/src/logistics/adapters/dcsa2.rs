@@ -48,7 +48,7 @@ fn mac(key: &[u8], body: &[u8]) -> Result<Hmac<Sha256>, SignatureError> {
 
 fn hex_decode(s: &str) -> Option<Vec<u8>> {
     let b = s.as_bytes();
-    if b.len() % 2 != 0 {
+    if !b.len().is_multiple_of(2) {
         return None;
     }
     b.chunks(2)

@@ -457,10 +457,10 @@ impl<'s, 'a> Facts<'s, 'a> {
         match s.tag {
             "RFF" => {
                 let q = lex.get(s, 1, 1)?;
-                if let (Some(q), Some(v)) = (q, lex.get(s, 1, 2)?) {
-                    if let Some(kind) = profile.references.get(q.as_ref()) {
-                        self.documents.push(document(s, *kind, &v, 1, Some(2))?);
-                    }
+                if let (Some(q), Some(v)) = (q, lex.get(s, 1, 2)?)
+                    && let Some(kind) = profile.references.get(q.as_ref())
+                {
+                    self.documents.push(document(s, *kind, &v, 1, Some(2))?);
                 }
             }
             "CNI" => {
