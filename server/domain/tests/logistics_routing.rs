@@ -199,3 +199,130 @@ fn interpolates_along_the_lane() {
         "{mid:?}"
     );
 }
+
+// --- Against Natural Earth land polygons ------------------------------------------------
+
+type Polygon = Vec<Vec<[f64; 2]>>;
+type Edge = ([f64; 2], [f64; 2]);
+
+/// Land polygons with their edges bucketed in half-degree latitude bands, so the ray cast of
+/// a point only looks at the edges its parallel can cross.
+struct Land {
+    bands: std::collections::HashMap<i32, Vec<Edge>>,
+}
+
+fn band(lat: f64) -> i32 {
+    (lat * 2.0).floor() as i32
+}
+
+impl Land {
+    fn load() -> Self {
+        let polygons: Vec<Polygon> =
+            serde_json::from_str(include_str!("data/logistics/ne-land-50m-asia-pacific.json"))
+                .expect("the land file parses");
+        let mut bands: std::collections::HashMap<i32, Vec<Edge>> = std::collections::HashMap::new();
+        // Every ring counts on its own: holes flip the parity back, as even-odd wants.
+        for ring in polygons.iter().flatten() {
+            for w in ring.windows(2) {
+                let (lo, hi) = (w[0][1].min(w[1][1]), w[0][1].max(w[1][1]));
+                for b in band(lo)..=band(hi) {
+                    bands.entry(b).or_default().push((w[0], w[1]));
+                }
+            }
+        }
+        Self { bands }
+    }
+
+    fn contains(&self, p: GeoPoint) -> bool {
+        let x = if p.lon > 180.0 { p.lon - 360.0 } else { p.lon };
+        let y = p.lat;
+        let Some(edges) = self.bands.get(&band(y)) else {
+            return false;
+        };
+        let crossings = edges
+            .iter()
+            .filter(|([xi, yi], [xj, yj])| {
+                (*yi > y) != (*yj > y) && x < (xj - xi) * (y - yi) / (yj - yi) + xi
+            })
+            .count();
+        crossings % 2 == 1
+    }
+}
+
+#[test]
+fn rcep_lanes_never_cross_natural_earth_land() {
+    let land = Land::load();
+    let pairs = [
+        ("CNSHA", "MYPKG"),
+        ("CNYSA", "VNCMT"),
+        ("CNYSA", "MYPKG"),
+        ("VNCMT", "MYPKG"),
+        ("MYPKG", "JPTYO"),
+        ("KRPUS", "AUSYD"),
+        ("JPTYO", "SGSIN"),
+        ("CNNGB", "THLCH"),
+        ("HKHKG", "IDTPP"),
+        ("CNTAO", "NZAKL"),
+    ];
+    for (a, b) in pairs {
+        let r = route(a, b, &RouteOptions::default());
+        let (start, end) = (r.points[0], r.points[r.points.len() - 1]);
+        let mut on_land = Vec::new();
+        let mut run = 0usize;
+        let mut longest_run = 0usize;
+        // Sample every ~5 km along what the map draws (straight in lon/lat between points),
+        // leaving out the last 40 km at each end, where a coastal port meets the network.
+        for w in r.points.windows(2) {
+            let steps = (haversine_km(w[0], w[1]) / 5.0).ceil().max(1.0) as usize;
+            for s in 0..steps {
+                let t = s as f64 / steps as f64;
+                let q = p(
+                    w[0].lat + (w[1].lat - w[0].lat) * t,
+                    w[0].lon + (w[1].lon - w[0].lon) * t,
+                );
+                if haversine_km(q, start) > 40.0 && haversine_km(q, end) > 40.0 && land.contains(q)
+                {
+                    on_land.push(q);
+                    run += 1;
+                    longest_run = longest_run.max(run);
+                } else {
+                    run = 0;
+                }
+            }
+        }
+        // The network is coarse in places: it clips the southern tip of New Caledonia for
+        // ~10 km. Tolerate clips of at most 15 km (3 samples), never a crossing.
+        assert!(
+            longest_run <= 3 && on_land.len() <= 4,
+            "{a}→{b} crosses land at {:?}",
+            &on_land[..on_land.len().min(5)]
+        );
+    }
+}
+
+#[test]
+fn the_land_check_itself_sees_land() {
+    let land = Land::load();
+    assert!(land.contains(p(11.56, 104.92)), "Phnom Penh is on land");
+    assert!(
+        land.contains(p(35.7, 139.4)),
+        "Tokyo's hinterland is on land"
+    );
+    assert!(
+        !land.contains(p(2.3, 101.5)),
+        "the Strait of Malacca is sea"
+    );
+    assert!(!land.contains(p(15.0, 115.0)), "the South China Sea is sea");
+}
+
+#[test]
+fn a_straight_line_from_cai_mep_to_port_klang_would_cross_land() {
+    // The check catches what a naive map would draw: straight across the Malay Peninsula.
+    let land = Land::load();
+    let (a, b) = (p(10.54, 107.0), p(3.0, 101.38));
+    let crossing = (1..100).any(|i| {
+        let t = f64::from(i) / 100.0;
+        land.contains(p(a.lat + (b.lat - a.lat) * t, a.lon + (b.lon - a.lon) * t))
+    });
+    assert!(crossing);
+}
