@@ -513,3 +513,35 @@ fn partner_aliases_map_locations_in_edifact() {
     assert_eq!(code.status, LocationStatus::Alias);
     assert_eq!(code.unlocode.as_ref().unwrap().as_str(), "VNCMT");
 }
+
+#[test]
+fn iftsta_with_two_consignments_and_an_interchange_of_two_messages() {
+    let message = |n: u32| {
+        format!(
+            "UNH+{n}+IFTSTA:D:99B:UN'BGM+23+ST{n}+9'DTM+137:202603140900:203'\
+             CNI+1+BL0099887'STS+1+UV'DTM+334:202603141130:203'LOC+175+MYPKG:139:6'\
+             EQD+CN+ABCU1234560+45G1:102:5++6+5'\
+             CNI+2+BL0099888'RFF+BN:BK0000002'STS+1+VA'DTM+132:202603201800:203'LOC+175+JPTYO:139:6'\
+             TDT+20+513N+1++CRX:172:20+++9321483:146'UNT+15+{n}'"
+        )
+    };
+    let text = format!(
+        "UNB+UNOC:3+CARRIERX+OURSHOP+260314:0900+7'{}{}UNZ+2+7'",
+        message(1),
+        message(2)
+    );
+    let items = edi(&text).unwrap();
+    assert_eq!(items.len(), 4);
+    let first = items[0].as_event().unwrap();
+    assert_eq!(first.kind.code(), "DISC");
+    assert_eq!(first.event_time.to_rfc3339(), "2026-03-14T11:30:00+08:00");
+    assert!(first.references("BL0099887") && !first.references("BK0000002"));
+    let second = items[1].as_event().unwrap();
+    assert_eq!(second.kind.code(), "ARRI");
+    assert_eq!(second.classifier, EventClassifier::EST);
+    assert_eq!(second.event_time.to_rfc3339(), "2026-03-20T18:00:00+09:00");
+    // The booking after the second CNI belongs to the second consignment only.
+    assert!(second.references("BL0099888") && second.references("BK0000002"));
+    // The same facts in the second message give the same event IDs: an upsert, not a copy.
+    assert_eq!(items[0].key(), items[2].key());
+}

@@ -536,21 +536,33 @@ impl ShipmentPicture {
                 }
             })
             .collect();
-        let rank = |c: EventClassifier| match c {
-            EventClassifier::PLN => 0,
-            EventClassifier::EST => 1,
-            EventClassifier::ACT => 2,
+        let rank = |c: EventClassifier| -> u8 {
+            match c {
+                EventClassifier::PLN => 0,
+                EventClassifier::EST => 1,
+                EventClassifier::ACT => 2,
+            }
         };
-        let snapshot = milestones.clone();
+        // Per (code, port): the highest classifier, and the newest update per classifier.
+        let mut newest: HashMap<(String, Option<usize>), (u8, [Option<DateTime<Utc>>; 3])> =
+            HashMap::new();
+        for m in &milestones {
+            let entry = newest
+                .entry((m.code.clone(), m.port))
+                .or_insert((0, [None; 3]));
+            let r = rank(m.classifier);
+            entry.0 = entry.0.max(r);
+            let slot = &mut entry.1[usize::from(r)];
+            *slot = Some(slot.map_or(m.updated_time, |u| u.max(m.updated_time)));
+        }
         for m in &mut milestones {
+            let r = rank(m.classifier);
             m.superseded = m.classifier != EventClassifier::ACT
-                && snapshot.iter().any(|o| {
-                    o.code == m.code
-                        && o.port == m.port
-                        && o.event != m.event
-                        && (rank(o.classifier) > rank(m.classifier)
-                            || (o.classifier == m.classifier && o.updated_time > m.updated_time))
-                });
+                && newest
+                    .get(&(m.code.clone(), m.port))
+                    .is_some_and(|(top, upd)| {
+                        *top > r || upd[usize::from(r)].is_some_and(|u| u > m.updated_time)
+                    });
         }
         milestones.sort_by(|a, b| {
             (a.time, rank(a.classifier), &a.event).cmp(&(b.time, rank(b.classifier), &b.event))

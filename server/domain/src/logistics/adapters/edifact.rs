@@ -739,31 +739,34 @@ fn map_message<'s, 'a>(
     // Split the body into levels: message → consignment (CNI) → status (STS) for IFTSTA,
     // message → equipment (EQD) for COARRI/CODECO.
     let mut message = Facts::default();
-    let mut groups: Vec<(&'s Seg<'a>, Facts<'s, 'a>, Facts<'s, 'a>)> = Vec::new();
-    let mut consignment: Option<Facts<'s, 'a>> = None;
+    let mut consignments: Vec<Facts<'s, 'a>> = Vec::new();
+    let mut groups: Vec<(&'s Seg<'a>, Option<usize>, Facts<'s, 'a>)> = Vec::new();
+    let mut in_group = false;
     for s in m.body {
         match (mtype, s.tag) {
             (MessageType::Iftsta, "CNI") => {
                 let mut c = Facts::default();
                 c.absorb(s, lex, profile)?;
-                consignment = Some(c);
+                consignments.push(c);
+                in_group = false;
             }
             (MessageType::Iftsta, "STS") => {
-                groups.push((s, consignment.clone().unwrap_or_default(), Facts::default()));
+                groups.push((s, consignments.len().checked_sub(1), Facts::default()));
+                in_group = true;
             }
             (MessageType::Coarri | MessageType::Codeco, "EQD") => {
                 let mut g = Facts::default();
                 g.absorb(s, lex, profile)?;
-                groups.push((s, Facts::default(), g));
+                groups.push((s, None, g));
+                in_group = true;
             }
             _ => {
-                if let Some((_, _, g)) = groups.last_mut() {
-                    g.absorb(s, lex, profile)?;
-                } else if let Some(c) = consignment.as_mut() {
-                    c.absorb(s, lex, profile)?;
-                } else {
-                    message.absorb(s, lex, profile)?;
-                }
+                let target = match (in_group, groups.last_mut(), consignments.last_mut()) {
+                    (true, Some((_, _, g)), _) => g,
+                    (_, _, Some(c)) => c,
+                    _ => &mut message,
+                };
+                target.absorb(s, lex, profile)?;
             }
         }
     }
@@ -781,7 +784,11 @@ fn map_message<'s, 'a>(
     }
 
     let mut drafts = Vec::with_capacity(groups.len());
+    let no_consignment = Facts::default();
     for (start, consignment, group) in &groups {
+        let consignment = consignment
+            .and_then(|i| consignments.get(i))
+            .unwrap_or(&no_consignment);
         let levels = [group, consignment, &message];
         let kind = match document_event {
             Some(code) => EventKind::Equipment {
