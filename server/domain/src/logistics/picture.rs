@@ -228,6 +228,9 @@ impl Default for PictureOptions<'_> {
     }
 }
 
+/// Per (code, port): the highest classifier seen, and the newest update per classifier.
+type Newest = (u8, [Option<DateTime<Utc>>; 3]);
+
 fn minutes(d: Duration) -> i64 {
     d.num_minutes()
 }
@@ -544,8 +547,7 @@ impl ShipmentPicture {
             }
         };
         // Per (code, port): the highest classifier, and the newest update per classifier.
-        let mut newest: HashMap<(String, Option<usize>), (u8, [Option<DateTime<Utc>>; 3])> =
-            HashMap::new();
+        let mut newest: HashMap<(String, Option<usize>), Newest> = HashMap::new();
         for m in &milestones {
             let entry = newest
                 .entry((m.code.clone(), m.port))
