@@ -11,7 +11,7 @@ export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 # Where tests find PostgreSQL (trust auth on this machine); empty disables the PostgreSQL pass.
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: run test tools test-tools site lint unit e2e bench fmt clean-data
+.PHONY: run test tools test-tools site lint unit fuzz e2e bench fmt clean-data
 
 run: tools site
 	@mkdir -p data
@@ -21,7 +21,7 @@ run: tools site
 	DATABASE_URL="$${DATABASE_URL:-sqlite://$(ROOT)/data/portfront.db?mode=rwc}" \
 	./target/release/server serve
 
-test: test-tools lint unit site e2e
+test: test-tools lint unit fuzz site e2e
 
 tools:
 	@.ci/ensure-tools build
@@ -50,6 +50,10 @@ unit:
 
 e2e:
 	cd end2end && npx playwright test
+
+# A bounded run of every fuzz target (crashes fail the suite); longer runs: docs/logistics.md.
+fuzz:
+	server/domain/fuzz/run-bounded.sh $${FUZZ_SECONDS:-10}
 
 bench:
 	bench/run.sh

@@ -7,6 +7,8 @@
 pub mod catalog;
 pub mod codes;
 pub mod error;
+#[cfg(feature = "logistics")]
+pub mod logistics;
 pub mod money;
 
 #[cfg(feature = "db")]

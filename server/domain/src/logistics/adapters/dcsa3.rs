@@ -1,0 +1,360 @@
+//! DCSA Track & Trace 3.0 event bodies: `{"events": [...]}` (push) or a bare array (GET
+//! /events), each event with `eventClassification`, `eventLocation`, `equipmentDetails`,
+//! `transportDetails.transportCall` and `shipmentDetails`. `isRetracted` (or the beta's
+//! `retractedEventID`) withdraws an event.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, FixedOffset, Utc};
+use serde::Deserialize;
+
+use super::super::codes::{
+    ContainerNumber, DocumentType, EmptyIndicator, EquipmentEventType, EventClassifier, EventType,
+    ImoNumber, ModeOfTransport, MovementType, ShipmentEventType, ShortCode, TransportEventType,
+};
+use super::super::error::FeedError;
+use super::super::event::{
+    DocumentReference, Equipment, EventId, EventKind, FeedItem, Reference, SourceId, TransportCall,
+    Vessel,
+};
+use super::super::locations::LocationMaster;
+use super::{
+    Coordinate, Draft, EventDraft, LocationDraft, check_size, geo_point, non_blank, parse_json,
+};
+
+/// Parses a DCSA T&T 3.0 body into feed items.
+pub fn parse(
+    body: &[u8],
+    source: &SourceId,
+    master: &LocationMaster,
+) -> Result<Vec<FeedItem>, FeedError> {
+    check_size(body)?;
+    let first = body.iter().find(|b| !b.is_ascii_whitespace()).copied();
+    let events: Vec<Parsed> = if first == Some(b'[') {
+        parse_json(body)?
+    } else {
+        parse_json::<Body>(body)?.events
+    };
+    let none = HashMap::new();
+    Ok(events
+        .into_iter()
+        .map(|p| p.0.finish(source, master, &none))
+        .collect())
+}
+
+#[derive(Deserialize)]
+struct Body {
+    events: Vec<Parsed>,
+}
+
+#[derive(Deserialize)]
+#[serde(try_from = "Wire")]
+struct Parsed(Draft);
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Wire {
+    #[serde(rename = "eventID")]
+    event_id: EventId,
+    event_date_time: Option<DateTime<FixedOffset>>,
+    event_updated_date_time: Option<DateTime<FixedOffset>>,
+    event_created_date_time: Option<DateTime<FixedOffset>>,
+    event_classification: Option<Classification>,
+    event_location: Option<Location>,
+    equipment_details: Option<EquipmentDetails>,
+    transport_details: Option<TransportDetails>,
+    shipment_details: Option<ShipmentDetails>,
+    delay_reason_code: Option<ShortCode>,
+    change_remark: Option<String>,
+    is_retracted: Option<bool>,
+    #[serde(rename = "retractedEventID")]
+    retracted_event_id: Option<EventId>,
+    event_routing: Option<EventRouting>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Classification {
+    event_type_code: EventType,
+    event_classifier_code: EventClassifier,
+    transport_event_type_code: Option<TransportEventType>,
+    equipment_event_type_code: Option<EquipmentEventType>,
+    shipment_event_type_code: Option<ShipmentEventType>,
+    document_type_code: Option<DocumentType>,
+    reason: Option<String>,
+    delay_reason_code: Option<ShortCode>,
+    change_remark: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Location {
+    location_name: Option<String>,
+    #[serde(rename = "UNLocationCode")]
+    un_location_code: Option<String>,
+    facility_code: Option<String>,
+    facility_type_code: Option<ShortCode>,
+    geo_coordinate: Option<GeoCoordinate>,
+    latitude: Option<Coordinate>,
+    longitude: Option<Coordinate>,
+}
+
+#[derive(Deserialize)]
+struct GeoCoordinate {
+    latitude: Coordinate,
+    longitude: Coordinate,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct EquipmentDetails {
+    equipment_reference: Option<ContainerNumber>,
+    #[serde(rename = "ISOEquipmentCode")]
+    iso_equipment_code: Option<ShortCode>,
+    empty_indicator_code: Option<EmptyIndicator>,
+    movement_type: Option<MovementType>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct TransportDetails {
+    transport_call: Option<WireTransportCall>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct WireTransportCall {
+    transport_call_sequence_number: Option<u32>,
+    mode_of_transport: Option<ModeOfTransport>,
+    export_voyage_number_or_reference: Option<Voyage>,
+    import_voyage_number_or_reference: Option<Voyage>,
+    carrier_service_code: Option<Reference>,
+    vessel_transport: Option<WireVessel>,
+    #[serde(rename = "UNLocationCode")]
+    un_location_code: Option<String>,
+    location: Option<Location>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Voyage {
+    carrier_voyage_number: Option<Reference>,
+    universal_voyage_reference: Option<Reference>,
+}
+
+impl Voyage {
+    fn reference(self) -> Option<Reference> {
+        self.carrier_voyage_number
+            .or(self.universal_voyage_reference)
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct WireVessel {
+    #[serde(rename = "vesselIMONumber")]
+    vessel_imo_number: Option<ImoNumber>,
+    vessel_name: Option<Reference>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ShipmentDetails {
+    document_reference: Option<WireDocument>,
+    additional_document_references: Option<Vec<WireDocument>>,
+    document_references: Option<Vec<WireDocument>>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct WireDocument {
+    type_code: DocumentType,
+    reference: Reference,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct EventRouting {
+    originating_party: Option<Party>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Party {
+    party_code: Option<Reference>,
+}
+
+impl Location {
+    fn draft(self) -> Result<LocationDraft, String> {
+        let coordinates = match &self.geo_coordinate {
+            Some(g) => geo_point(Some(&g.latitude), Some(&g.longitude)),
+            None => geo_point(self.latitude.as_ref(), self.longitude.as_ref()),
+        }?;
+        Ok(LocationDraft {
+            name: non_blank(self.location_name),
+            code: non_blank(self.un_location_code),
+            facility: non_blank(self.facility_code),
+            facility_type: self.facility_type_code,
+            coordinates,
+        })
+    }
+}
+
+fn missing(field: &str) -> String {
+    format!("missing field `{field}`")
+}
+
+impl TryFrom<Wire> for Parsed {
+    type Error = String;
+
+    fn try_from(w: Wire) -> Result<Self, String> {
+        let updated_time = w
+            .event_updated_date_time
+            .or(w.event_created_date_time)
+            .ok_or_else(|| missing("eventUpdatedDateTime"))?
+            .with_timezone(&Utc);
+        if let Some(target) = w.retracted_event_id {
+            return Ok(Parsed(Draft::Retraction {
+                event_id: target,
+                updated_time,
+            }));
+        }
+        if w.is_retracted == Some(true) {
+            return Ok(Parsed(Draft::Retraction {
+                event_id: w.event_id,
+                updated_time,
+            }));
+        }
+        let event_time = w.event_date_time.ok_or_else(|| missing("eventDateTime"))?;
+        let c = w
+            .event_classification
+            .ok_or_else(|| missing("eventClassification"))?;
+        let kind = match c.event_type_code {
+            EventType::TRANSPORT => {
+                only(&c, "transportEventTypeCode")?;
+                EventKind::Transport {
+                    code: c.transport_event_type_code.ok_or_else(|| {
+                        "a TRANSPORT event needs eventClassification.transportEventTypeCode"
+                            .to_owned()
+                    })?,
+                }
+            }
+            EventType::EQUIPMENT => {
+                only(&c, "equipmentEventTypeCode")?;
+                let code = c.equipment_event_type_code.ok_or_else(|| {
+                    "an EQUIPMENT event needs eventClassification.equipmentEventTypeCode".to_owned()
+                })?;
+                let equipment = match w.equipment_details {
+                    Some(d) => match d.equipment_reference {
+                        Some(reference) => Some(Equipment {
+                            reference,
+                            iso_code: d.iso_equipment_code,
+                            empty: d.empty_indicator_code,
+                            movement: d.movement_type,
+                        }),
+                        None => {
+                            return Err("equipmentDetails needs an equipmentReference".to_owned());
+                        }
+                    },
+                    None => None,
+                };
+                EventKind::Equipment { code, equipment }
+            }
+            EventType::SHIPMENT => {
+                only(&c, "shipmentEventTypeCode")?;
+                EventKind::Shipment {
+                    code: c.shipment_event_type_code.ok_or_else(|| {
+                        "a SHIPMENT event needs eventClassification.shipmentEventTypeCode"
+                            .to_owned()
+                    })?,
+                    document_type: c.document_type_code,
+                    reason: non_blank(c.reason),
+                }
+            }
+        };
+        let mut location = w.event_location.map(Location::draft).transpose()?;
+        let mut transport_call = None;
+        if let Some(tc) = w.transport_details.and_then(|t| t.transport_call) {
+            if location.is_none() {
+                location = match (tc.location, tc.un_location_code) {
+                    (Some(l), _) => Some(l.draft()?),
+                    (None, Some(code)) => Some(LocationDraft {
+                        code: non_blank(Some(code)),
+                        ..LocationDraft::default()
+                    }),
+                    (None, None) => None,
+                };
+            }
+            transport_call = Some(TransportCall {
+                sequence: tc.transport_call_sequence_number,
+                mode: tc.mode_of_transport,
+                vessel: tc.vessel_transport.map(|v| Vessel {
+                    imo: v.vessel_imo_number,
+                    name: v.vessel_name,
+                }),
+                export_voyage: tc
+                    .export_voyage_number_or_reference
+                    .and_then(Voyage::reference),
+                import_voyage: tc
+                    .import_voyage_number_or_reference
+                    .and_then(Voyage::reference),
+                service: tc.carrier_service_code,
+                carrier: w
+                    .event_routing
+                    .and_then(|r| r.originating_party)
+                    .and_then(|p| p.party_code),
+            });
+        }
+        let mut documents = Vec::new();
+        if let Some(s) = w.shipment_details {
+            for d in s
+                .document_reference
+                .into_iter()
+                .chain(s.additional_document_references.into_iter().flatten())
+                .chain(s.document_references.into_iter().flatten())
+            {
+                documents.push(DocumentReference {
+                    kind: d.type_code,
+                    reference: d.reference,
+                });
+            }
+        }
+        Ok(Parsed(Draft::Event(Box::new(EventDraft {
+            event_id: w.event_id,
+            kind,
+            classifier: c.event_classifier_code,
+            event_time,
+            updated_time,
+            location,
+            transport_call,
+            documents,
+            delay_reason: w.delay_reason_code.or(c.delay_reason_code),
+            change_remark: non_blank(w.change_remark.or(c.change_remark)),
+        }))))
+    }
+}
+
+/// Refuses a classification that carries the type code of another event type.
+fn only(c: &Classification, expected: &str) -> Result<(), String> {
+    let present = [
+        (
+            "transportEventTypeCode",
+            c.transport_event_type_code.is_some(),
+        ),
+        (
+            "equipmentEventTypeCode",
+            c.equipment_event_type_code.is_some(),
+        ),
+        (
+            "shipmentEventTypeCode",
+            c.shipment_event_type_code.is_some(),
+        ),
+    ];
+    match present.iter().find(|(name, set)| *set && *name != expected) {
+        Some((name, _)) => Err(format!(
+            "a {} event carries {expected}, not {name}",
+            c.event_type_code
+        )),
+        None => Ok(()),
+    }
+}
