@@ -136,6 +136,8 @@ impl Application {
     pub async fn build(config: Config) -> anyhow::Result<Self> {
         check_site_root(&config.site_root);
         let db = prepare_database(&config).await?;
+        // Parse the embedded port list now rather than on the first product page.
+        let _ = domain::logistics::locations::LocationMaster::embedded();
         let listener = TcpListener::bind(config.site_addr)
             .await
             .with_context(|| format!("cannot listen on {}", config.site_addr))?;

@@ -74,6 +74,10 @@ async fn product_page_is_server_rendered_with_seo_tags() {
     assert!(body.contains("<html lang=\"en\""), "html lang is set");
     assert!(body.contains("8501.31"), "HS code rendered");
     assert!(
+        body.contains("Ningbo"),
+        "port of loading named from the location master"
+    );
+    assert!(
         body.contains("application/ld+json"),
         "structured data rendered"
     );

@@ -185,7 +185,13 @@ fn ProductView(product: ProductDetail, locale: Locale) -> impl IntoView {
                                 {criterion_note.map(|n| view! { <br /><span class="muted">{n}</span> })}
                             </dd>
                         </div>
-                        <div><dt>{t.fact_port_of_loading}</dt><dd><code>{p.port_of_loading.to_string()}</code></dd></div>
+                        <div>
+                            <dt>{t.fact_port_of_loading}</dt>
+                            <dd>
+                                {p.port_of_loading_name.clone().map(|n| view! { {n}" " })}
+                                <code>{p.port_of_loading.to_string()}</code>
+                            </dd>
+                        </div>
                         <div><dt>{t.fact_incoterms}</dt><dd><ul class="chips plain">{incoterms}</ul></dd></div>
                         <div><dt>{t.fact_lead_time}</dt><dd>{lead}</dd></div>
                         <div>

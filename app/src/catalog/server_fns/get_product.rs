@@ -14,5 +14,10 @@ pub async fn get_product(locale: String, slug: String) -> Result<Option<ProductD
         return Ok(None);
     }
     let db = super::state()?.db;
-    Ok(repo::product_by_slug(&db, locale.tag(), &slug).await?)
+    let mut product = repo::product_by_slug(&db, locale.tag(), &slug).await?;
+    if let Some(p) = product.as_mut() {
+        let master = domain::logistics::locations::LocationMaster::embedded();
+        p.port_of_loading_name = master.get(&p.port_of_loading).map(|port| port.name.clone());
+    }
+    Ok(product)
 }

@@ -90,6 +90,8 @@ pub struct ProductDetail {
     pub lead_time: LeadTime,
     pub incoterms: Vec<Incoterm>,
     pub port_of_loading: UnLocode,
+    /// The port's name from the location master, when known.
+    pub port_of_loading_name: Option<String>,
     pub certifications: Vec<String>,
     pub hs_code: HsCode,
     pub country_of_origin: CountryCode,

@@ -427,6 +427,7 @@ pub async fn product_by_slug<C: ConnectionTrait>(
         incoterms,
         port_of_loading: UnLocode::parse(&p.port_of_loading)
             .map_err(|e| corrupt("port of loading", e))?,
+        port_of_loading_name: None,
         certifications: json_strings(&p.certifications, "certifications")?,
         hs_code: HsCode::parse(&p.hs_code).map_err(|e| corrupt("HS code", e))?,
         country_of_origin: CountryCode::parse(&p.country_of_origin)
