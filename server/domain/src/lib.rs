@@ -5,6 +5,8 @@
 
 pub mod catalog;
 pub mod codes;
+#[cfg(feature = "eco")]
+pub mod eco;
 pub mod error;
 pub mod money;
 
