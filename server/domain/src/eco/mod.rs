@@ -5,4 +5,7 @@ pub mod builder;
 pub mod content;
 pub mod did;
 pub mod keys;
+pub mod numbering;
 pub mod proof;
+pub mod status;
+pub mod vc;
