@@ -203,6 +203,24 @@ pub fn resolve_assertion_key(
         .map_err(|e| MethodProblem::NotEd25519(method.to_owned(), e.to_string()))
 }
 
+/// The Ed25519 key of `method` wherever the document lists it (any relationship). Integrity can
+/// be checked with it even when the key is not authorised for `assertionMethod`.
+pub fn listed_key(document: &Value, method: &str) -> Option<ed25519_dalek::VerifyingKey> {
+    let fragment = method.split_once('#').map(|(_, f)| f)?;
+    document
+        .get("verificationMethod")
+        .and_then(Value::as_array)?
+        .iter()
+        .find(|v| {
+            v.get("id")
+                .and_then(Value::as_str)
+                .is_some_and(|m| m == method || m == format!("#{fragment}"))
+        })
+        .and_then(|v| v.get("publicKeyMultibase"))
+        .and_then(Value::as_str)
+        .and_then(|k| decode_public_key_multibase(k).ok())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

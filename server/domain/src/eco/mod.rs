@@ -9,3 +9,4 @@ pub mod numbering;
 pub mod proof;
 pub mod status;
 pub mod vc;
+pub mod verify;
