@@ -866,25 +866,25 @@ pub fn validate(d: &OriginContentData) -> Vec<Problem> {
                 "set the producer to per item, or remove it from the line",
             ));
         }
-        if let Some(no) = &item.invoice_number {
-            if !d.invoices.iter().any(|inv| inv.number == *no) {
-                out.push(Problem::line(
-                    line,
-                    "invoiceNumber",
-                    format!("invoice {no} is not among the document's invoices"),
-                    "list the invoice in box 13 or correct the line",
-                ));
-            }
+        if let Some(no) = &item.invoice_number
+            && !d.invoices.iter().any(|inv| inv.number == *no)
+        {
+            out.push(Problem::line(
+                line,
+                "invoiceNumber",
+                format!("invoice {no} is not among the document's invoices"),
+                "list the invoice in box 13 or correct the line",
+            ));
         }
-        if let Some(p) = &item.packages {
-            if p.count == 0 {
-                out.push(Problem::line(
-                    line,
-                    "packages.count",
-                    "zero packages",
-                    "give the number of packages, or omit packages for bulk goods",
-                ));
-            }
+        if let Some(p) = &item.packages
+            && p.count == 0
+        {
+            out.push(Problem::line(
+                line,
+                "packages.count",
+                "zero packages",
+                "give the number of packages, or omit packages for bulk goods",
+            ));
         }
     }
     out

@@ -7,6 +7,9 @@ pub mod did;
 pub mod keys;
 pub mod numbering;
 pub mod proof;
+pub mod sample;
 pub mod status;
+#[cfg(test)]
+mod tests;
 pub mod vc;
 pub mod verify;

@@ -55,7 +55,7 @@ pub struct StatusList {
 impl StatusList {
     /// An all-zero list of `entries` bits (at least [`MIN_ENTRIES`], a multiple of 8).
     pub fn new(entries: usize) -> Result<Self, StatusError> {
-        if entries < MIN_ENTRIES || entries % 8 != 0 {
+        if entries < MIN_ENTRIES || !entries.is_multiple_of(8) {
             return Err(StatusError::BadSize(entries));
         }
         Ok(Self {

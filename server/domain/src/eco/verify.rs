@@ -119,12 +119,12 @@ pub struct Presented {
 
 impl Presented {
     /// Parses presented bytes (a VC JSON upload or API body).
-    pub fn read(bytes: &[u8]) -> Result<Self, VerificationReport> {
+    pub fn read(bytes: &[u8]) -> Result<Self, Box<VerificationReport>> {
         if bytes.len() > MAX_CREDENTIAL_BYTES {
-            return Err(VerificationReport::unreadable(format!(
+            return Err(Box::new(VerificationReport::unreadable(format!(
                 "the credential is {} bytes; at most {MAX_CREDENTIAL_BYTES} are accepted",
                 bytes.len()
-            )));
+            ))));
         }
         let credential: Value = serde_json::from_slice(bytes).map_err(|e| {
             let reason = if e.is_eof() {
@@ -132,17 +132,17 @@ impl Presented {
             } else {
                 format!("the credential is not valid JSON ({e})")
             };
-            VerificationReport::unreadable(reason)
+            Box::new(VerificationReport::unreadable(reason))
         })?;
         Self::from_value(credential)
     }
 
     /// Accepts an already parsed credential.
-    pub fn from_value(credential: Value) -> Result<Self, VerificationReport> {
+    pub fn from_value(credential: Value) -> Result<Self, Box<VerificationReport>> {
         if !credential.is_object() {
-            return Err(VerificationReport::unreadable(
+            return Err(Box::new(VerificationReport::unreadable(
                 "the credential is JSON but not an object".into(),
-            ));
+            )));
         }
         let issuer = match credential.get("issuer") {
             Some(Value::String(s)) => Some(s.clone()),
@@ -196,7 +196,7 @@ pub struct Evidence<'a> {
 pub fn verify_bytes(bytes: &[u8], evidence: &Evidence<'_>) -> VerificationReport {
     match Presented::read(bytes) {
         Ok(p) => verify(&p, evidence),
-        Err(report) => report,
+        Err(report) => *report,
     }
 }
 
