@@ -6,6 +6,7 @@ pub mod content;
 pub mod did;
 pub mod keys;
 pub mod numbering;
+pub mod pdf;
 pub mod proof;
 pub mod sample;
 pub mod status;
