@@ -297,3 +297,78 @@ pub fn settings(number: &str, issued_at: DateTime<Utc>, status_index: usize) -> 
         authority_artefact: None,
     }
 }
+
+/// A sample order as the order module would hand it to [`super::builder::build`]: `lines`
+/// lines cycling through the five sample products, with the catalog's origin data.
+pub fn order(
+    lines: usize,
+) -> (
+    super::builder::IssueOptions,
+    super::builder::ExporterProfile,
+    super::builder::OrderInput,
+    std::collections::BTreeMap<String, super::builder::ProductOrigin>,
+) {
+    use super::builder::{
+        ExporterProfile, IssueOptions, OrderInput, OrderLine, ProducerDisclosure, ProductOrigin,
+    };
+    let goods = sample_goods(PRODUCTS.len(), None);
+    let catalog = goods
+        .iter()
+        .enumerate()
+        .map(|(i, g)| {
+            (
+                format!("PF-SKU-{i}"),
+                ProductOrigin {
+                    hs_code: crate::codes::HsCode::parse(g.hs_code.as_str()).ok(),
+                    hs_edition: Some(g.hs_edition),
+                    origin_criterion: Some(g.origin_criterion.basis),
+                    modifiers: g.origin_criterion.modifiers.clone(),
+                    country_of_origin: Some(g.country_of_origin.country().clone()),
+                    producer: Some(exporter()),
+                },
+            )
+        })
+        .collect();
+    let order_lines = (0..lines)
+        .map(|i| {
+            let g = &goods[i % goods.len()];
+            OrderLine {
+                sku: format!("PF-SKU-{}", i % goods.len()),
+                description: g.description.to_string(),
+                quantity: g.quantity.value(),
+                unit: g.quantity.unit().as_str().to_owned(),
+                fob_value: Some(usd("1500.00")),
+                packages: g.packages.clone(),
+                marks: None,
+                invoice_number: None,
+            }
+        })
+        .collect();
+    let options = IssueOptions {
+        kind: DocumentKind::DeclarationOfOrigin,
+        number: r("PF-DOO-2026-000042"),
+        issue_date: d("2026-11-20"),
+        issued_retroactively: false,
+        certified_true_copy: false,
+        replaces: None,
+        producer: ProducerDisclosure::FromProducts,
+        issuing_body: None,
+    };
+    let profile = ExporterProfile {
+        party: exporter(),
+        declaration_place: t("Ningbo"),
+        signatory: t("Li Wei, Export Manager"),
+        approved_exporter_code: Some(r("CNAE-3302-0001")),
+    };
+    let order = OrderInput {
+        importing_party: country("JP"),
+        consignee: consignee(),
+        transport: transport(),
+        invoices: invoices(),
+        third_party_invoicing: None,
+        back_to_back: None,
+        remarks: None,
+        lines: order_lines,
+    };
+    (options, profile, order, catalog)
+}

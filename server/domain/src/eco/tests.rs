@@ -136,3 +136,20 @@ proptest! {
         prop_assert!(proof::verify(&vc, &sample::demo_key().verifying_key()).is_err());
     }
 }
+
+#[test]
+fn sample_order_builds_into_a_declaration() {
+    let (options, profile, order, catalog) = sample::order(12);
+    let content = super::builder::build(&options, &profile, &order, &catalog).unwrap();
+    assert_eq!(content.data().goods.len(), 12);
+    assert!(
+        content
+            .data()
+            .goods
+            .iter()
+            .all(
+                |g| (g.origin_criterion.basis == crate::codes::OriginCriterion::RVC)
+                    == g.fob_value.is_some()
+            )
+    );
+}
