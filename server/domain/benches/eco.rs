@@ -10,7 +10,7 @@ use domain::eco::keys::KeyRing;
 use domain::eco::pdf::{self, PdfOptions};
 use domain::eco::proof::{self, ProofOptions, parse_datetime};
 use domain::eco::status::{MIN_ENTRIES, StatusList, status_list_credential};
-use domain::eco::verify::{Evidence, verify_bytes};
+use domain::eco::verify::{CheckedStatusList, Evidence, StatusListEvidence, verify_bytes};
 use domain::eco::{builder, sample, vc};
 
 fn benches(c: &mut Criterion) {
@@ -28,6 +28,26 @@ fn benches(c: &mut Criterion) {
     });
 
     let content = builder::build(&options, &profile, &order, &catalog).expect("valid sample");
+    let settings = sample::settings(content.number(), at, 4711);
+    c.bench_function("part: build content only", |b| {
+        b.iter(|| {
+            black_box(builder::build(&options, &profile, &order, &catalog).expect("valid sample"))
+        })
+    });
+    c.bench_function("part: credential JSON + schema check", |b| {
+        b.iter(|| black_box(vc::credential(&content, &settings).expect("valid")))
+    });
+    let unsigned = vc::credential(&content, &settings).expect("valid");
+    c.bench_function("part: schema check only", |b| {
+        b.iter(|| vc::check_schema(black_box(&unsigned)).expect("valid"))
+    });
+    let sign_options = ProofOptions {
+        verification_method: key.verification_method("did:web:shop.example"),
+        created: at,
+    };
+    c.bench_function("part: eddsa-jcs-2022 sign only", |b| {
+        b.iter(|| black_box(proof::sign(unsigned.clone(), &key, &sign_options).expect("signs")))
+    });
     let signed = vc::issue(
         &content,
         &sample::settings(content.number(), at, 4711),
@@ -56,11 +76,29 @@ fn benches(c: &mut Criterion) {
     let trusted = vec![did.to_string()];
     let now = parse_datetime("2027-01-01T00:00:00Z").expect("fixed timestamp");
 
-    c.bench_function("verify (integrity + status + issuer)", |b| {
+    c.bench_function(
+        "verify cold (also checks the status list credential)",
+        |b| {
+            b.iter(|| {
+                let evidence = Evidence {
+                    did_document: Some(&did_doc),
+                    status_list: StatusListEvidence::Credential(&list_vc),
+                    trusted_issuers: &trusted,
+                    now,
+                };
+                let report = verify_bytes(black_box(&bytes), &evidence);
+                assert!(report.valid);
+                report
+            })
+        },
+    );
+
+    let checked = CheckedStatusList::check(&list_vc, &did_doc).expect("valid list");
+    c.bench_function("verify with the status list checked once and cached", |b| {
         b.iter(|| {
             let evidence = Evidence {
                 did_document: Some(&did_doc),
-                status_list_credential: Some(&list_vc),
+                status_list: StatusListEvidence::Checked(&checked),
                 trusted_issuers: &trusted,
                 now,
             };

@@ -1052,6 +1052,82 @@ fn draw_first_page(
     Ok(())
 }
 
+/// The largest embedded credential [`extract_credential`] inflates.
+const MAX_EMBEDDED_BYTES: u64 = 1024 * 1024;
+
+/// Finds the signed credential embedded in an e-CO PDF (for the verify page's PDF upload).
+///
+/// This reads the embedded-file streams of PDFs as this module writes them (direct `/Length`,
+/// optional `/FlateDecode`); it is not a general PDF parser. Returns a reason when nothing
+/// usable is found.
+pub fn extract_credential(pdf: &[u8]) -> Result<Value, String> {
+    use std::io::Read;
+    if !pdf.starts_with(b"%PDF-") {
+        return Err("the file is not a PDF".into());
+    }
+    let find = |hay: &[u8], needle: &[u8], from: usize| {
+        hay.get(from..)
+            .and_then(|h| h.windows(needle.len()).position(|w| w == needle))
+            .map(|p| p + from)
+    };
+    let mut from = 0;
+    while let Some(at) = find(pdf, b"/EmbeddedFile", from) {
+        from = at + 1;
+        // Skip the catalog's /EmbeddedFiles name tree.
+        if pdf.get(at + 13) == Some(&b's') {
+            continue;
+        }
+        let Some(dict_start) = pdf[..at].windows(2).rposition(|w| w == b"<<") else {
+            continue;
+        };
+        let Some(stream_kw) = find(pdf, b"stream", at) else {
+            continue;
+        };
+        let dict = String::from_utf8_lossy(&pdf[dict_start..stream_kw]);
+        let Some(length) = dict.split("/Length").nth(1).and_then(|rest| {
+            let digits: String = rest
+                .trim_start()
+                .chars()
+                .take_while(char::is_ascii_digit)
+                .collect();
+            digits.parse::<usize>().ok()
+        }) else {
+            continue;
+        };
+        let mut data_start = stream_kw + "stream".len();
+        if pdf.get(data_start) == Some(&b'\r') {
+            data_start += 1;
+        }
+        if pdf.get(data_start) == Some(&b'\n') {
+            data_start += 1;
+        }
+        let Some(raw) = pdf.get(data_start..data_start + length) else {
+            continue;
+        };
+        let mut bytes = Vec::new();
+        if dict.contains("/FlateDecode") {
+            if flate2::read::ZlibDecoder::new(raw)
+                .take(MAX_EMBEDDED_BYTES)
+                .read_to_end(&mut bytes)
+                .is_err()
+            {
+                continue;
+            }
+        } else {
+            bytes.extend_from_slice(raw);
+        }
+        if let Ok(value) = serde_json::from_slice::<Value>(&bytes)
+            && value.get("proof").is_some()
+        {
+            return Ok(value);
+        }
+    }
+    Err(
+        "the PDF has no embedded signed credential (an e-CO PDF carries it as an attachment)"
+            .into(),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1092,6 +1168,16 @@ mod tests {
             "the VC is an associated file"
         );
         assert!(text.contains("PF-CO-2026-000007.vc.json"));
+    }
+
+    #[test]
+    fn the_embedded_credential_can_be_extracted_and_verified() {
+        let (pdf, _) = render_sample(2, false);
+        let vc = extract_credential(&pdf).unwrap();
+        assert_eq!(vc["credentialSubject"]["number"], "PF-DOO-2026-000042");
+        crate::eco::proof::verify(&vc, &sample::demo_key().verifying_key()).unwrap();
+        assert!(extract_credential(b"%PDF-1.7 nothing here").is_err());
+        assert!(extract_credential(b"{}").is_err());
     }
 
     #[test]

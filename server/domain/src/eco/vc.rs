@@ -144,6 +144,10 @@ pub fn check_schema(vc: &Value) -> Result<(), CredentialError> {
     let validator = SCHEMA
         .as_ref()
         .map_err(|e| CredentialError::SchemaUnavailable(e.clone()))?;
+    // The fast yes/no first; the error walk only for a credential that fails.
+    if validator.is_valid(vc) {
+        return Ok(());
+    }
     let errors: Vec<String> = validator
         .iter_errors(vc)
         .take(20)

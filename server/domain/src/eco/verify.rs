@@ -13,7 +13,7 @@ use serde_json::Value;
 
 use super::did::{listed_key, resolve_assertion_key};
 use super::proof::{self, parse_datetime};
-use super::status::{self, REVOCATION, StatusEntry};
+use super::status::{self, REVOCATION, StatusEntry, StatusList};
 
 /// The largest credential accepted (a 50-line certificate is about 40 KB).
 pub const MAX_CREDENTIAL_BYTES: usize = 1024 * 1024;
@@ -185,11 +185,77 @@ impl Presented {
 pub struct Evidence<'a> {
     /// The issuer's DID document; `None` when it could not be resolved.
     pub did_document: Option<&'a Value>,
-    /// The status list credential; `None` when it could not be fetched.
-    pub status_list_credential: Option<&'a Value>,
+    /// The status list: fetched as a credential, already checked (cached), or unavailable.
+    pub status_list: StatusListEvidence<'a>,
     /// DIDs whose e-COs are accepted (this site, configured issuing bodies).
     pub trusted_issuers: &'a [String],
     pub now: DateTime<Utc>,
+}
+
+/// The status list a verifier has for a credential.
+#[derive(Debug, Clone, Copy)]
+pub enum StatusListEvidence<'a> {
+    /// It could not be fetched; the status check is then "not checked".
+    Unavailable,
+    /// The status list credential as fetched; it is checked on every call.
+    Credential(&'a Value),
+    /// A list checked once with [`CheckedStatusList::check`] and cached by the caller.
+    Checked(&'a CheckedStatusList),
+}
+
+/// A status list credential checked once — issuer's key, signature, shape — and decoded, so
+/// that verifying many certificates against the same list does not repeat that work. Cache it
+/// per URL for as long as the list is considered fresh.
+#[derive(Debug, Clone)]
+pub struct CheckedStatusList {
+    pub url: String,
+    pub issuer: String,
+    pub purpose: String,
+    list: StatusList,
+}
+
+impl CheckedStatusList {
+    /// Checks `list_vc` against the issuer's DID document and decodes the list.
+    pub fn check(list_vc: &Value, did_document: &Value) -> Result<Self, String> {
+        let issuer = list_vc
+            .get("issuer")
+            .and_then(Value::as_str)
+            .ok_or("the status list names no issuer")?;
+        if did_document.get("id").and_then(Value::as_str) != Some(issuer) {
+            return Err("the status list is not issued by the credential's issuer".into());
+        }
+        let summary =
+            proof::inspect(list_vc).map_err(|e| format!("the status list's proof: {e}"))?;
+        let key = listed_key(did_document, &summary.verification_method)
+            .ok_or("the status list is not signed with a key of the issuer's DID document")?;
+        proof::verify(list_vc, &key)
+            .map_err(|e| format!("the status list's signature does not hold: {e}"))?;
+        let url = list_vc
+            .get("id")
+            .and_then(Value::as_str)
+            .ok_or("the status list credential has no id")?;
+        let purpose = list_vc
+            .get("credentialSubject")
+            .and_then(|s| s.get("statusPurpose"))
+            .and_then(Value::as_str)
+            .ok_or("the status list has no statusPurpose")?;
+        let entry = StatusEntry {
+            list_url: url.to_owned(),
+            index: 0,
+            purpose: purpose.to_owned(),
+        };
+        let list = status::read_list_credential(list_vc, &entry).map_err(|e| e.to_string())?;
+        Ok(Self {
+            url: url.to_owned(),
+            issuer: issuer.to_owned(),
+            purpose: purpose.to_owned(),
+            list,
+        })
+    }
+
+    pub fn list(&self) -> &StatusList {
+        &self.list
+    }
 }
 
 /// Parses and verifies in one go.
@@ -344,49 +410,60 @@ fn check_status(presented: &Presented, evidence: &Evidence<'_>) -> (Check, bool)
             false,
         );
     }
-    let Some(list_vc) = evidence.status_list_credential else {
-        let mut c = Check::not_checked(format!(
-            "the status list {} could not be fetched",
-            entry.list_url
-        ));
-        c.reasons.splice(0..0, reasons);
-        return (c, false);
+    let owned;
+    let checked: &CheckedStatusList = match evidence.status_list {
+        StatusListEvidence::Unavailable => {
+            let mut c = Check::not_checked(format!(
+                "the status list {} could not be fetched",
+                entry.list_url
+            ));
+            c.reasons.splice(0..0, reasons);
+            return (c, false);
+        }
+        StatusListEvidence::Credential(list_vc) => {
+            let Some(doc) = evidence.did_document else {
+                return (
+                    Check::not_checked(
+                        "the issuer's DID document could not be resolved, so the status list's signature cannot be checked",
+                    ),
+                    false,
+                );
+            };
+            match CheckedStatusList::check(list_vc, doc) {
+                Ok(c) => {
+                    owned = c;
+                    &owned
+                }
+                Err(e) => return (Check::failed(e), false),
+            }
+        }
+        StatusListEvidence::Checked(c) => c,
     };
-    // The list must be signed by the same issuer with a key of its DID document.
-    let list_issuer = list_vc.get("issuer").and_then(Value::as_str);
-    if list_issuer != presented.issuer() {
+    if checked.url != entry.list_url {
+        return (
+            Check::failed(format!(
+                "the status list given is {} but the credential points to {}",
+                checked.url, entry.list_url
+            )),
+            false,
+        );
+    }
+    if Some(checked.issuer.as_str()) != presented.issuer() {
         return (
             Check::failed("the status list is not issued by the credential's issuer"),
             false,
         );
     }
-    let list_key = proof::inspect(list_vc).ok().and_then(|s| {
-        evidence
-            .did_document
-            .and_then(|d| listed_key(d, &s.verification_method))
-    });
-    match list_key {
-        Some(key) => {
-            if let Err(e) = proof::verify(list_vc, &key) {
-                return (
-                    Check::failed(format!("the status list's signature does not hold: {e}")),
-                    false,
-                );
-            }
-        }
-        None => {
-            return (
-                Check::failed(
-                    "the status list is not signed with a key of the issuer's DID document",
-                ),
-                false,
-            );
-        }
+    if checked.purpose != entry.purpose {
+        return (
+            Check::failed(format!(
+                "the status list's purpose is {}, the credential's entry says {}",
+                checked.purpose, entry.purpose
+            )),
+            false,
+        );
     }
-    let list = match status::read_list_credential(list_vc, entry) {
-        Ok(l) => l,
-        Err(e) => return (Check::failed(e.to_string()), false),
-    };
+    let list = &checked.list;
     match list.get(entry.index) {
         Ok(true) => (
             Check::failed(format!(
@@ -465,7 +542,7 @@ mod tests {
     fn run(f: &Fixture, vc: &Value) -> VerificationReport {
         let evidence = Evidence {
             did_document: Some(&f.did_doc),
-            status_list_credential: Some(&f.list_vc),
+            status_list: StatusListEvidence::Credential(&f.list_vc),
             trusted_issuers: &f.trusted,
             now: now(),
         };
@@ -490,7 +567,7 @@ mod tests {
         let bytes = serde_json::to_vec(&f.vc).unwrap();
         let evidence = Evidence {
             did_document: Some(&f.did_doc),
-            status_list_credential: None,
+            status_list: StatusListEvidence::Unavailable,
             trusted_issuers: &f.trusted,
             now: now(),
         };
@@ -505,7 +582,7 @@ mod tests {
         let f = fixture();
         let evidence = Evidence {
             did_document: Some(&f.did_doc),
-            status_list_credential: None,
+            status_list: StatusListEvidence::Unavailable,
             trusted_issuers: &f.trusted,
             now: now(),
         };
@@ -555,7 +632,7 @@ mod tests {
         doc["assertionMethod"] = json!([]);
         let evidence = Evidence {
             did_document: Some(&doc),
-            status_list_credential: Some(&f.list_vc),
+            status_list: StatusListEvidence::Credential(&f.list_vc),
             trusted_issuers: &f.trusted,
             now: now(),
         };
@@ -576,7 +653,7 @@ mod tests {
             json!("zDnaerx9CtbPJ1q36T5Ln5wYt3MQYeGRG5ehnPAmxcf5mDZpv");
         let evidence = Evidence {
             did_document: Some(&doc),
-            status_list_credential: Some(&f.list_vc),
+            status_list: StatusListEvidence::Credential(&f.list_vc),
             trusted_issuers: &f.trusted,
             now: now(),
         };
@@ -595,7 +672,7 @@ mod tests {
         doc["assertionMethod"] = json!([]);
         let evidence = Evidence {
             did_document: Some(&doc),
-            status_list_credential: Some(&f.list_vc),
+            status_list: StatusListEvidence::Credential(&f.list_vc),
             trusted_issuers: &f.trusted,
             now: now(),
         };
@@ -613,7 +690,7 @@ mod tests {
         let f = fixture();
         let evidence = Evidence {
             did_document: Some(&f.did_doc),
-            status_list_credential: Some(&f.list_vc),
+            status_list: StatusListEvidence::Credential(&f.list_vc),
             trusted_issuers: &[],
             now: now(),
         };
@@ -629,7 +706,7 @@ mod tests {
         let f = fixture();
         let evidence = Evidence {
             did_document: Some(&f.did_doc),
-            status_list_credential: Some(&f.list_vc),
+            status_list: StatusListEvidence::Credential(&f.list_vc),
             trusted_issuers: &f.trusted,
             now: parse_datetime("2027-11-21T00:00:00Z").unwrap(),
         };
@@ -667,7 +744,7 @@ mod tests {
         .unwrap();
         let evidence = Evidence {
             did_document: Some(&f.did_doc),
-            status_list_credential: Some(&list_vc),
+            status_list: StatusListEvidence::Credential(&list_vc),
             trusted_issuers: &f.trusted,
             now: now(),
         };
@@ -682,7 +759,7 @@ mod tests {
         list_vc["validFrom"] = json!("2030-01-01T00:00:00Z");
         let evidence = Evidence {
             did_document: Some(&f.did_doc),
-            status_list_credential: Some(&list_vc),
+            status_list: StatusListEvidence::Credential(&list_vc),
             trusted_issuers: &f.trusted,
             now: now(),
         };
@@ -694,11 +771,32 @@ mod tests {
     }
 
     #[test]
+    fn accepts_a_status_list_checked_once_and_rejects_one_for_another_url() {
+        let f = fixture();
+        let checked = CheckedStatusList::check(&f.list_vc, &f.did_doc).unwrap();
+        let evidence = Evidence {
+            did_document: Some(&f.did_doc),
+            status_list: StatusListEvidence::Checked(&checked),
+            trusted_issuers: &f.trusted,
+            now: now(),
+        };
+        assert!(verify_bytes(&serde_json::to_vec(&f.vc).unwrap(), &evidence).valid);
+        let mut other = f.vc.clone();
+        other["credentialStatus"]["statusListCredential"] = json!("https://shop.example/status/2");
+        let p = Presented::from_value(other).unwrap();
+        let r = verify(&p, &evidence);
+        assert!(
+            reasons(&r.status).contains("points to https://shop.example/status/2"),
+            "{r:?}"
+        );
+    }
+
+    #[test]
     fn reports_status_not_checked_when_the_list_cannot_be_fetched() {
         let f = fixture();
         let evidence = Evidence {
             did_document: Some(&f.did_doc),
-            status_list_credential: None,
+            status_list: StatusListEvidence::Unavailable,
             trusted_issuers: &f.trusted,
             now: now(),
         };
@@ -716,7 +814,7 @@ mod tests {
         let doc = did_document(&did, &ring);
         let evidence = Evidence {
             did_document: Some(&doc),
-            status_list_credential: Some(&f.list_vc),
+            status_list: StatusListEvidence::Credential(&f.list_vc),
             trusted_issuers: &f.trusted,
             now: now(),
         };
