@@ -120,6 +120,12 @@ impl IssuerKey {
         format!("{did}#{}", self.public_multibase)
     }
 
+    /// A raw Ed25519 signature (for measurements and other Data Integrity suites).
+    pub fn sign_bytes(&self, message: &[u8]) -> [u8; 64] {
+        use ed25519_dalek::Signer;
+        self.signing.sign(message).to_bytes()
+    }
+
     pub(crate) fn signing_key(&self) -> &SigningKey {
         &self.signing
     }

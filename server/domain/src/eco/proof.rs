@@ -63,9 +63,104 @@ pub struct ProofOptions {
 }
 
 /// JCS canonical form of a JSON value (RFC 8785).
+///
+/// Written directly over `serde_json::Value` because it is on the hot path of signing and
+/// verifying (the general-purpose crate took ~65 µs for a 4 KB credential). Strings are escaped
+/// as ECMAScript `JSON.stringify` does, which is what RFC 8785 asks; object members are ordered
+/// by UTF-16 code units; integers up to 2^53 are written as is, and every other number is
+/// delegated to `serde_json_canonicalizer`, which implements the ECMAScript number formatting.
+/// A property test checks that the two agree on arbitrary JSON.
 pub fn canonicalize(value: &Value) -> Result<String, ProofError> {
-    serde_json_canonicalizer::to_string(value)
-        .map_err(|e| ProofError::Canonicalisation(e.to_string()))
+    let mut out = String::with_capacity(1024);
+    write_canonical(value, &mut out)?;
+    Ok(out)
+}
+
+fn write_canonical(value: &Value, out: &mut String) -> Result<(), ProofError> {
+    match value {
+        Value::Null => out.push_str("null"),
+        Value::Bool(true) => out.push_str("true"),
+        Value::Bool(false) => out.push_str("false"),
+        Value::Number(n) => {
+            const SAFE: u64 = 1 << 53;
+            match (n.as_u64(), n.as_i64()) {
+                (Some(u), _) if u <= SAFE => out.push_str(&u.to_string()),
+                (_, Some(i)) if i.unsigned_abs() <= SAFE => out.push_str(&i.to_string()),
+                _ => out.push_str(
+                    &serde_json_canonicalizer::to_string(n)
+                        .map_err(|e| ProofError::Canonicalisation(e.to_string()))?,
+                ),
+            }
+        }
+        Value::String(s) => write_string(s, out),
+        Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_canonical(item, out)?;
+            }
+            out.push(']');
+        }
+        Value::Object(map) => write_object(map, out, |_, v| Some(v))?,
+    }
+    Ok(())
+}
+
+/// Writes an object's members in canonical order, each value passed through `select` (which
+/// may drop a member or substitute its value).
+fn write_object<'a>(
+    map: &'a Map<String, Value>,
+    out: &mut String,
+    select: impl Fn(&str, &'a Value) -> Option<&'a Value>,
+) -> Result<(), ProofError> {
+    let mut keys: Vec<&String> = map.keys().collect();
+    // serde_json's map iterates in UTF-8 byte order, which equals UTF-16 code-unit order
+    // unless a key holds characters above U+FFFF.
+    if keys.iter().any(|k| k.chars().any(|c| c > '\u{FFFF}')) {
+        keys.sort_by(|a, b| a.encode_utf16().cmp(b.encode_utf16()));
+    }
+    out.push('{');
+    let mut first = true;
+    for key in keys {
+        let Some(value) = map.get(key).and_then(|v| select(key, v)) else {
+            continue;
+        };
+        if !first {
+            out.push(',');
+        }
+        first = false;
+        write_string(key, out);
+        out.push(':');
+        write_canonical(value, out)?;
+    }
+    out.push('}');
+    Ok(())
+}
+
+fn write_string(s: &str, out: &mut String) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\u{08}' => out.push_str("\\b"),
+            '\u{0c}' => out.push_str("\\f"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c < ' ' => {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                let b = c as usize;
+                out.push_str("\\u00");
+                out.push(char::from(HEX[b >> 4]));
+                out.push(char::from(HEX[b & 0xf]));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
 }
 
 /// The hash data that is signed: SHA-256(JCS(proof config)) ‖ SHA-256(JCS(document)).
@@ -172,17 +267,27 @@ pub fn verify(secured: &Value, public_key: &VerifyingKey) -> Result<(), ProofErr
     let proof_value = str_field(proof, "proofValue")?;
     let signature = decode_proof_value(proof_value)?;
 
-    let mut unsecured = doc.clone();
-    unsecured.remove("proof");
     let mut options = proof.clone();
     options.remove("proofValue");
-    if let Some(proof_ctx) = options.get("@context") {
-        if !context_starts_with(unsecured.get("@context"), proof_ctx) {
-            return Err(ProofError::ContextMismatch);
-        }
-        unsecured.insert("@context".into(), proof_ctx.clone());
+    let proof_ctx = options.get("@context");
+    if let Some(proof_ctx) = proof_ctx
+        && !context_starts_with(doc.get("@context"), proof_ctx)
+    {
+        return Err(ProofError::ContextMismatch);
     }
-    let data = hash_data(&Value::Object(options), &Value::Object(unsecured))?;
+    // The unsecured document is the secured one without `proof` and with the proof's
+    // @context; it is canonicalised in place rather than cloned.
+    let mut doc_jcs = String::with_capacity(4096);
+    write_object(doc, &mut doc_jcs, |key, value| match key {
+        "proof" => None,
+        "@context" => Some(proof_ctx.unwrap_or(value)),
+        _ => Some(value),
+    })?;
+    let config_hash = Sha256::digest(canonicalize(&Value::Object(options))?.as_bytes());
+    let doc_hash = Sha256::digest(doc_jcs.as_bytes());
+    let mut data = [0u8; 64];
+    data[..32].copy_from_slice(&config_hash);
+    data[32..].copy_from_slice(&doc_hash);
     public_key
         .verify(&data, &signature)
         .map_err(|_| ProofError::SignatureMismatch)
@@ -339,6 +444,52 @@ mod tests {
 
     fn signed_vector() -> Value {
         sign(unsecured_vector(), &vector_key(), &vector_options()).unwrap()
+    }
+
+    fn arbitrary_json() -> impl proptest::strategy::Strategy<Value = Value> {
+        use proptest::prelude::*;
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::from),
+            any::<i64>().prop_map(Value::from),
+            any::<u64>().prop_map(Value::from),
+            any::<f64>()
+                .prop_filter("finite", |f| f.is_finite())
+                .prop_map(Value::from),
+            any::<String>().prop_map(Value::from),
+            "[\\x00-\\x1f\"\\\\/a-z\u{7f}\u{e000}-\u{e00f}\u{1f600}-\u{1f60f}]{0,8}"
+                .prop_map(Value::from),
+        ];
+        leaf.prop_recursive(4, 64, 8, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..6).prop_map(Value::from),
+                proptest::collection::btree_map(
+                    "[a-zA-Z\u{e000}-\u{e00f}\u{1f600}-\u{1f60f}]{0,4}",
+                    inner,
+                    0..6
+                )
+                .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn canonical_form_agrees_with_the_reference_jcs_crate(value in arbitrary_json()) {
+            let reference = serde_json_canonicalizer::to_string(&value).unwrap();
+            proptest::prop_assert_eq!(canonicalize(&value).unwrap(), reference);
+        }
+    }
+
+    #[test]
+    fn canonical_form_orders_keys_by_utf16_code_units() {
+        // U+1F600 sorts after U+E000 in UTF-8 bytes but before it in UTF-16 code units
+        // (its high surrogate is 0xD83D).
+        let value = json!({"\u{1F600}": 1, "\u{E000}": 2, "a": 3});
+        assert_eq!(
+            canonicalize(&value).unwrap(),
+            "{\"a\":3,\"\u{1F600}\":1,\"\u{E000}\":2}"
+        );
     }
 
     #[test]
