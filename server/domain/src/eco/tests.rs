@@ -153,3 +153,50 @@ fn sample_order_builds_into_a_declaration() {
             )
     );
 }
+
+fn evidence_for<'a>(did_doc: &'a Value, trusted: &'a [String]) -> super::verify::Evidence<'a> {
+    super::verify::Evidence {
+        did_document: Some(did_doc),
+        status_list: super::verify::StatusListEvidence::Unavailable,
+        trusted_issuers: trusted,
+        now: parse_datetime("2027-01-01T00:00:00Z").unwrap(),
+    }
+}
+
+fn demo_did_document() -> Value {
+    let did = super::did::DidWeb::parse("did:web:shop.example").unwrap();
+    super::did::did_document(&did, &super::keys::KeyRing::new(sample::demo_key()))
+}
+
+#[test]
+fn verification_never_panics_on_any_truncation_of_a_credential() {
+    let bytes = serde_json::to_vec(&signed(sample::declaration(2), 7)).unwrap();
+    let (doc, trusted) = (demo_did_document(), vec!["did:web:shop.example".to_owned()]);
+    for len in 0..bytes.len() {
+        let report = super::verify::verify_bytes(&bytes[..len], &evidence_for(&doc, &trusted));
+        assert!(!report.valid);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn verification_never_panics_on_arbitrary_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
+        let (doc, trusted) = (demo_did_document(), vec!["did:web:shop.example".to_owned()]);
+        let report = super::verify::verify_bytes(&bytes, &evidence_for(&doc, &trusted));
+        prop_assert!(!report.valid);
+    }
+
+    #[test]
+    fn verification_never_panics_when_any_field_changes_type(pick in any::<prop::sample::Index>(), replacement in prop_oneof![Just(Value::Null), Just(Value::from(1)), Just(Value::from("x")), Just(serde_json::json!([])), Just(serde_json::json!({}))]) {
+        let mut vc = signed(sample::declaration(2), 7);
+        let mut paths = Vec::new();
+        leaves(&vc, String::new(), &mut paths);
+        let path = pick.get(&paths).clone();
+        *vc.pointer_mut(&path).unwrap() = replacement;
+        let (doc, trusted) = (demo_did_document(), vec!["did:web:shop.example".to_owned()]);
+        let report = super::verify::verify_bytes(&serde_json::to_vec(&vc).unwrap(), &evidence_for(&doc, &trusted));
+        prop_assert!(!report.valid);
+    }
+}
