@@ -116,10 +116,13 @@ fn write_object<'a>(
     select: impl Fn(&str, &'a Value) -> Option<&'a Value>,
 ) -> Result<(), ProofError> {
     let mut keys: Vec<&String> = map.keys().collect();
-    // serde_json's map iterates in UTF-8 byte order, which equals UTF-16 code-unit order
-    // unless a key holds characters above U+FFFF.
+    // Sorted explicitly: serde_json's map is ordered by UTF-8 bytes, or by insertion when
+    // another crate in the build enables its `preserve_order` feature. UTF-8 byte order equals
+    // UTF-16 code-unit order unless a key holds characters above U+FFFF.
     if keys.iter().any(|k| k.chars().any(|c| c > '\u{FFFF}')) {
         keys.sort_by(|a, b| a.encode_utf16().cmp(b.encode_utf16()));
+    } else {
+        keys.sort_unstable();
     }
     out.push('{');
     let mut first = true;

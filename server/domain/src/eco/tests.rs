@@ -25,7 +25,10 @@ fn signed(data: OriginContentData, index: usize) -> Value {
 
 fn check_golden(path: &str, value: &Value) {
     let full = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(path);
-    let text = serde_json::to_string_pretty(value).unwrap() + "\n";
+    // Pretty-printed from the canonical form, so member order is the same whether or not
+    // serde_json's `preserve_order` feature is on in the build.
+    let canonical: Value = serde_json::from_str(&proof::canonicalize(value).unwrap()).unwrap();
+    let text = serde_json::to_string_pretty(&canonical).unwrap() + "\n";
     if std::env::var_os("UPDATE_GOLDEN").is_some() {
         std::fs::create_dir_all(full.parent().unwrap()).unwrap();
         std::fs::write(&full, &text).unwrap();
