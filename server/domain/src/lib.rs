@@ -6,6 +6,8 @@
 
 pub mod catalog;
 pub mod codes;
+#[cfg(feature = "eco")]
+pub mod eco;
 pub mod error;
 #[cfg(feature = "logistics")]
 pub mod logistics;
