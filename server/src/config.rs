@@ -24,6 +24,9 @@ pub struct Config {
     pub site_name: String,
     /// `PORTFRONT_MAX_BODY_BYTES`: the largest request body accepted.
     pub max_body_bytes: usize,
+    /// `PORTFRONT_CATALOG_CACHE_SECONDS`: how long catalog reads are served from memory
+    /// (0 turns the cache off). Bounds how stale another replica's pages can be.
+    pub catalog_cache_ttl: std::time::Duration,
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/portfront.db?mode=rwc";
@@ -83,6 +86,19 @@ impl Config {
                     format!("PORTFRONT_MAX_BODY_BYTES={v:?} must be a number of bytes ≥ 1024")
                 })?,
         };
+        let catalog_cache_ttl = match var("PORTFRONT_CATALOG_CACHE_SECONDS") {
+            None => std::time::Duration::from_secs(30),
+            Some(v) => v
+                .parse::<u64>()
+                .ok()
+                .filter(|s| *s <= 86_400)
+                .map(std::time::Duration::from_secs)
+                .with_context(|| {
+                    format!(
+                        "PORTFRONT_CATALOG_CACHE_SECONDS={v:?} must be a number of seconds from 0 to 86400"
+                    )
+                })?,
+        };
         Ok(Self {
             database_url,
             site_addr,
@@ -92,6 +108,7 @@ impl Config {
             demo,
             site_name,
             max_body_bytes,
+            catalog_cache_ttl,
         })
     }
 

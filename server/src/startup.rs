@@ -79,10 +79,12 @@ pub async fn prepare_database(config: &Config) -> anyhow::Result<DatabaseConnect
 /// The whole HTTP application.
 pub fn router(config: &Config, db: DatabaseConnection) -> Router {
     let leptos_options = leptos_options(config);
+    let catalog = domain::catalog::cache::CatalogCache::new(db.clone(), config.catalog_cache_ttl);
     let app_state = AppState {
         db,
-        base_url: config.base_url.clone(),
-        site_name: config.site_name.clone(),
+        catalog,
+        base_url: config.base_url.as_str().into(),
+        site_name: config.site_name.as_str().into(),
     };
     let state = ServerState {
         leptos_options: leptos_options.clone(),

@@ -25,8 +25,8 @@ fn site_info() -> SiteInfo {
     {
         use_context::<crate::state::AppState>()
             .map(|s| SiteInfo {
-                name: s.site_name,
-                base_url: s.base_url,
+                name: s.site_name.to_string(),
+                base_url: s.base_url.to_string(),
             })
             .unwrap_or(SiteInfo {
                 name: String::new(),

@@ -222,3 +222,41 @@ async fn sitemap_lists_categories_and_published_products() {
         assert!(entries.iter().any(|e| e.path == "/categories/furniture"));
     }
 }
+
+#[tokio::test]
+async fn the_catalog_cache_serves_reads_until_invalidated() {
+    use domain::catalog::cache::CatalogCache;
+    use sea_orm::ConnectionTrait;
+    for t in common::databases().await {
+        seed(&t.db).await.unwrap();
+        let cache = CatalogCache::new(t.db.clone(), std::time::Duration::from_secs(60));
+        let slug = "brushless-dc-motor-57mm-24v-105w";
+        let before = cache.product_by_slug("en", slug).await.unwrap();
+        assert!(before.is_some());
+        t.db.execute_unprepared("UPDATE products SET published = false")
+            .await
+            .unwrap();
+        assert!(
+            cache.product_by_slug("en", slug).await.unwrap().is_some(),
+            "{}: served from memory",
+            t.engine
+        );
+        cache.invalidate_all();
+        assert!(
+            cache.product_by_slug("en", slug).await.unwrap().is_none(),
+            "{}: re-read after invalidation",
+            t.engine
+        );
+        let uncached = CatalogCache::new(t.db.clone(), std::time::Duration::ZERO);
+        assert_eq!(
+            uncached
+                .search_products("en", &filter(|_| {}))
+                .await
+                .unwrap()
+                .total,
+            0,
+            "{}",
+            t.engine
+        );
+    }
+}

@@ -16,13 +16,20 @@ pub struct HomeData {
 
 #[server(prefix = "/sf")]
 pub async fn get_home(locale: String) -> Result<HomeData, AppError> {
-    use domain::catalog::repo;
     /// How many featured products the home page shows.
     const FEATURED_ON_HOME: u64 = 8;
     let locale = super::checked_locale(&locale)?;
-    let db = super::state()?.db;
+    let catalog = super::state()?.catalog;
     Ok(HomeData {
-        categories: repo::list_categories(&db, locale.tag()).await?,
-        featured: repo::featured_products(&db, locale.tag(), FEATURED_ON_HOME).await?,
+        categories: catalog
+            .list_categories(locale.tag())
+            .await?
+            .as_ref()
+            .clone(),
+        featured: catalog
+            .featured_products(locale.tag(), FEATURED_ON_HOME)
+            .await?
+            .as_ref()
+            .clone(),
     })
 }

@@ -8,13 +8,16 @@ use crate::error::AppError;
 
 #[server(prefix = "/sf")]
 pub async fn get_product(locale: String, slug: String) -> Result<Option<ProductDetail>, AppError> {
-    use domain::catalog::repo;
     let locale = super::checked_locale(&locale)?;
     if domain::codes::Slug::parse(&slug).is_err() {
         return Ok(None);
     }
-    let db = super::state()?.db;
-    let mut product = repo::product_by_slug(&db, locale.tag(), &slug).await?;
+    let catalog = super::state()?.catalog;
+    let mut product = catalog
+        .product_by_slug(locale.tag(), &slug)
+        .await?
+        .as_ref()
+        .clone();
     if let Some(p) = product.as_mut() {
         let master = domain::logistics::locations::LocationMaster::embedded();
         p.port_of_loading_name = master.get(&p.port_of_loading).map(|port| port.name.clone());

@@ -29,10 +29,13 @@ pub async fn list_products(
     params: ListingParams,
     category_page: Option<String>,
 ) -> Result<ListingData, AppError> {
-    use domain::catalog::repo;
     let locale = super::checked_locale(&locale)?;
-    let db = super::state()?.db;
-    let categories = repo::list_categories(&db, locale.tag()).await?;
+    let catalog = super::state()?.catalog;
+    let categories = catalog
+        .list_categories(locale.tag())
+        .await?
+        .as_ref()
+        .clone();
     let category = match &category_page {
         None => None,
         Some(slug) => Some(
@@ -55,11 +58,15 @@ pub async fn list_products(
             domain::catalog::model::FilterError::Category,
         ));
     }
-    let results = repo::search_products(&db, locale.tag(), &filter).await?;
+    let results = catalog
+        .search_products(locale.tag(), &filter)
+        .await?
+        .as_ref()
+        .clone();
     if filter.page > results.page_count() {
         return Err(AppError::NotFound);
     }
-    let origins = repo::origin_countries(&db).await?;
+    let origins = catalog.origin_countries().await?.as_ref().clone();
     Ok(ListingData {
         results,
         filter,

@@ -4,6 +4,8 @@ pub mod model;
 pub mod pricing;
 
 #[cfg(feature = "db")]
+pub mod cache;
+#[cfg(feature = "db")]
 pub mod demo;
 #[cfg(feature = "db")]
 pub mod repo;

@@ -132,7 +132,7 @@ pub struct ListingParams {
 }
 
 /// A validated listing filter.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct ProductFilter {
     pub text: Option<String>,
     pub category: Option<Slug>,
