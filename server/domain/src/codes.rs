@@ -17,7 +17,8 @@ pub struct CodeError {
 }
 
 impl CodeError {
-    fn new(kind: &'static str, value: &str, reason: &'static str) -> Self {
+    /// A refusal of `value` (cut to 40 characters) as a `kind`, with what is wrong.
+    pub(crate) fn new(kind: &'static str, value: &str, reason: &'static str) -> Self {
         let value: String = value.chars().take(40).collect();
         Self {
             kind,
@@ -27,36 +28,33 @@ impl CodeError {
     }
 }
 
-macro_rules! string_code {
-    ($(#[$m:meta])* $name:ident) => {
-        $(#[$m])*
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-        #[serde(try_from = "String", into = "String")]
-        pub struct $name(String);
-
+/// `as_str`, `Display`, `FromStr`, `TryFrom<String>` and `Into<String>` for a validated text
+/// newtype `struct Name(String)` that has `fn parse(&str) -> Result<Self, CodeError>`.
+macro_rules! string_newtype_impls {
+    ($name:ident) => {
         impl $name {
-            /// The code as text.
+            /// The value as text.
             pub fn as_str(&self) -> &str {
                 &self.0
             }
         }
 
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(&self.0)
             }
         }
 
-        impl FromStr for $name {
-            type Err = CodeError;
-            fn from_str(s: &str) -> Result<Self, CodeError> {
+        impl ::std::str::FromStr for $name {
+            type Err = $crate::codes::CodeError;
+            fn from_str(s: &str) -> Result<Self, $crate::codes::CodeError> {
                 Self::parse(s)
             }
         }
 
         impl TryFrom<String> for $name {
-            type Error = CodeError;
-            fn try_from(s: String) -> Result<Self, CodeError> {
+            type Error = $crate::codes::CodeError;
+            fn try_from(s: String) -> Result<Self, $crate::codes::CodeError> {
                 Self::parse(&s)
             }
         }
@@ -72,6 +70,51 @@ macro_rules! string_code {
                 &self.0
             }
         }
+    };
+}
+pub(crate) use string_newtype_impls;
+
+/// `Display`, `FromStr`, `TryFrom<String>` and `Into<String>` for a code enum that has
+/// `fn as_str(&self) -> &'static str` and `fn parse(&str) -> Result<Self, CodeError>`.
+macro_rules! enum_code_impls {
+    ($name:ident) => {
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl ::std::str::FromStr for $name {
+            type Err = $crate::codes::CodeError;
+            fn from_str(s: &str) -> Result<Self, $crate::codes::CodeError> {
+                Self::parse(s)
+            }
+        }
+
+        impl TryFrom<String> for $name {
+            type Error = $crate::codes::CodeError;
+            fn try_from(s: String) -> Result<Self, $crate::codes::CodeError> {
+                Self::parse(&s)
+            }
+        }
+
+        impl From<$name> for String {
+            fn from(c: $name) -> String {
+                c.as_str().to_owned()
+            }
+        }
+    };
+}
+pub(crate) use enum_code_impls;
+
+macro_rules! string_code {
+    ($(#[$m:meta])* $name:ident) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(try_from = "String", into = "String")]
+        pub struct $name(String);
+
+        string_newtype_impls!($name);
     };
 }
 
@@ -350,31 +393,7 @@ macro_rules! code_enum {
             }
         }
 
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl FromStr for $name {
-            type Err = CodeError;
-            fn from_str(s: &str) -> Result<Self, CodeError> {
-                Self::parse(s)
-            }
-        }
-
-        impl TryFrom<String> for $name {
-            type Error = CodeError;
-            fn try_from(s: String) -> Result<Self, CodeError> {
-                Self::parse(&s)
-            }
-        }
-
-        impl From<$name> for String {
-            fn from(c: $name) -> String {
-                c.as_str().to_owned()
-            }
-        }
+        enum_code_impls!($name);
     };
 }
 

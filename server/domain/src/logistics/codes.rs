@@ -1,57 +1,9 @@
 //! Logistics codes as types that can only hold valid values: vessel IMO number, container
 //! number (ISO 6346 with its check digit) and the DCSA Track & Trace code lists.
 
-use std::fmt;
-use std::str::FromStr;
-
 use serde::{Deserialize, Serialize};
 
-use crate::codes::CodeError;
-
-fn code_error(kind: &'static str, value: &str, reason: &'static str) -> CodeError {
-    CodeError {
-        kind,
-        value: value.chars().take(40).collect(),
-        reason,
-    }
-}
-
-macro_rules! text_newtype {
-    ($name:ident) => {
-        impl $name {
-            /// The value as text.
-            pub fn as_str(&self) -> &str {
-                &self.0
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(&self.0)
-            }
-        }
-
-        impl FromStr for $name {
-            type Err = CodeError;
-            fn from_str(s: &str) -> Result<Self, CodeError> {
-                Self::parse(s)
-            }
-        }
-
-        impl TryFrom<String> for $name {
-            type Error = CodeError;
-            fn try_from(s: String) -> Result<Self, CodeError> {
-                Self::parse(&s)
-            }
-        }
-
-        impl From<$name> for String {
-            fn from(c: $name) -> String {
-                c.0
-            }
-        }
-    };
-}
+use crate::codes::{CodeError, enum_code_impls, string_newtype_impls};
 
 /// IMO ship identification number: seven digits, the last one a check digit
 /// (weights 7..2 over the first six). `IMO 9321483` and `9321483` are both accepted.
@@ -59,7 +11,7 @@ macro_rules! text_newtype {
 #[serde(try_from = "String", into = "String")]
 pub struct ImoNumber(String);
 
-text_newtype!(ImoNumber);
+string_newtype_impls!(ImoNumber);
 
 impl ImoNumber {
     pub fn parse(s: &str) -> Result<Self, CodeError> {
@@ -71,7 +23,11 @@ impl ImoNumber {
             .trim();
         let d = t.as_bytes();
         if d.len() != 7 || !d.iter().all(u8::is_ascii_digit) {
-            return Err(code_error("IMO number", s, "it has 7 digits, e.g. 9321483"));
+            return Err(CodeError::new(
+                "IMO number",
+                s,
+                "it has 7 digits, e.g. 9321483",
+            ));
         }
         let sum: u32 = d[..6]
             .iter()
@@ -79,7 +35,7 @@ impl ImoNumber {
             .map(|(b, w)| u32::from(b - b'0') * w)
             .sum();
         if sum % 10 != u32::from(d[6] - b'0') {
-            return Err(code_error(
+            return Err(CodeError::new(
                 "IMO number",
                 s,
                 "the check digit (last digit) does not match",
@@ -96,7 +52,7 @@ impl ImoNumber {
 #[serde(try_from = "String", into = "String")]
 pub struct ContainerNumber(String);
 
-text_newtype!(ContainerNumber);
+string_newtype_impls!(ContainerNumber);
 
 /// ISO 6346 letter values: A=10 and up, skipping the multiples of 11.
 fn iso6346_letter_value(b: u8) -> u32 {
@@ -138,35 +94,35 @@ impl ContainerNumber {
             .to_ascii_uppercase();
         let b = up.as_bytes();
         if b.len() != 11 {
-            return Err(code_error(
+            return Err(CodeError::new(
                 "container number",
                 s,
                 "it has 11 characters: owner code, category, 6 digits, check digit",
             ));
         }
         if !b[..3].iter().all(u8::is_ascii_uppercase) {
-            return Err(code_error(
+            return Err(CodeError::new(
                 "container number",
                 s,
                 "it starts with a 3-letter owner code",
             ));
         }
         if !matches!(b[3], b'U' | b'J' | b'Z') {
-            return Err(code_error(
+            return Err(CodeError::new(
                 "container number",
                 s,
                 "the 4th letter is the category U, J or Z",
             ));
         }
         if !b[4..].iter().all(u8::is_ascii_digit) {
-            return Err(code_error(
+            return Err(CodeError::new(
                 "container number",
                 s,
                 "a 6-digit serial number and a check digit follow the letters",
             ));
         }
         if iso6346_check_digit(&b[..10]) != u32::from(b[10] - b'0') {
-            return Err(code_error(
+            return Err(CodeError::new(
                 "container number",
                 s,
                 "the ISO 6346 check digit (last digit) does not match",
@@ -205,36 +161,12 @@ macro_rules! dcsa_code {
             pub fn parse(s: &str) -> Result<Self, CodeError> {
                 match s.trim() {
                     $(stringify!($v) => Ok($name::$v),)+
-                    _ => Err(code_error($kind, s, $hint)),
+                    _ => Err(CodeError::new($kind, s, $hint)),
                 }
             }
         }
 
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl FromStr for $name {
-            type Err = CodeError;
-            fn from_str(s: &str) -> Result<Self, CodeError> {
-                Self::parse(s)
-            }
-        }
-
-        impl TryFrom<String> for $name {
-            type Error = CodeError;
-            fn try_from(s: String) -> Result<Self, CodeError> {
-                Self::parse(&s)
-            }
-        }
-
-        impl From<$name> for String {
-            fn from(c: $name) -> String {
-                c.as_str().to_owned()
-            }
-        }
+        enum_code_impls!($name);
     };
 }
 
@@ -370,7 +302,7 @@ dcsa_code! {
 #[serde(try_from = "String", into = "String")]
 pub struct ShortCode(String);
 
-text_newtype!(ShortCode);
+string_newtype_impls!(ShortCode);
 
 impl ShortCode {
     pub fn parse(s: &str) -> Result<Self, CodeError> {
@@ -381,7 +313,7 @@ impl ShortCode {
                 .bytes()
                 .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
         {
-            return Err(code_error(
+            return Err(CodeError::new(
                 "code",
                 s,
                 "use 1 to 6 upper-case letters or digits, e.g. POTE or 45G1",
