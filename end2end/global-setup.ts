@@ -31,11 +31,14 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   }
   const dir = mkdtempSync(path.join(tmpdir(), "portfront-e2e-"));
   const url = new URL(baseURL);
+  // Tests that run the `server` CLI (create-api-client, …) point it at the same database.
+  process.env.E2E_DATABASE_URL = `sqlite://${dir}/e2e.db?mode=rwc`;
+  process.env.E2E_DATA_DIR = dir;
   const server = spawn(path.join(root, "target/release/server"), ["serve"], {
     cwd: root,
     env: {
       ...process.env,
-      DATABASE_URL: `sqlite://${dir}/e2e.db?mode=rwc`,
+      DATABASE_URL: process.env.E2E_DATABASE_URL,
       PORTFRONT_DATA_DIR: dir,
       PORTFRONT_DEMO: "1",
       PORTFRONT_SITE_NAME: "Harbourline Industrial",

@@ -4,6 +4,8 @@
 // Leptos view types nest deeply; the compiler needs room to lay them out.
 #![recursion_limit = "512"]
 
+#[cfg(feature = "ssr")]
+pub mod assets;
 pub mod catalog;
 pub mod components;
 #[cfg(feature = "ssr")]
@@ -15,7 +17,7 @@ pub mod paths;
 pub mod state;
 
 use leptos::prelude::*;
-use leptos_meta::{HashedStylesheet, MetaTags, provide_meta_context};
+use leptos_meta::{MetaTags, provide_meta_context};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
@@ -34,15 +36,26 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="theme-color" content="#0b3954" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
-                <HashedStylesheet id="leptos" options=options.clone() />
+                {site_assets(options)}
                 {seo_head()}
-                <HydrationScripts options />
                 <MetaTags />
             </head>
             <body>
                 <App />
             </body>
         </html>
+    }
+}
+
+/// Stylesheet and hydration scripts (server only; the shell never runs in the browser).
+fn site_assets(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    {
+        view! { <assets::SiteAssets options /> }
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        let _ = options;
     }
 }
 

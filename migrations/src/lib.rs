@@ -6,6 +6,7 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m20261125_000001_catalog;
+mod m20261126_000001_api_clients;
 
 /// Every migration, oldest first. The server runs the pending ones at start.
 pub struct Migrator;
@@ -13,6 +14,9 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261125_000001_catalog::Migration)]
+        vec![
+            Box::new(m20261125_000001_catalog::Migration),
+            Box::new(m20261126_000001_api_clients::Migration),
+        ]
     }
 }

@@ -27,6 +27,11 @@ pub struct Config {
     /// `PORTFRONT_CATALOG_CACHE_SECONDS`: how long catalog reads are served from memory
     /// (0 turns the cache off). Bounds how stale another replica's pages can be.
     pub catalog_cache_ttl: std::time::Duration,
+    /// `PORTFRONT_TOKEN_TTL_SECONDS`: lifetime of platform API access tokens.
+    pub token_ttl_seconds: i64,
+    /// `PORTFRONT_RATE_LIMIT_PER_MINUTE`: requests a minute one address may make to the
+    /// sign-in, token and form endpoints.
+    pub rate_limit_per_minute: std::num::NonZeroU32,
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/portfront.db?mode=rwc";
@@ -99,6 +104,27 @@ impl Config {
                     )
                 })?,
         };
+        let token_ttl_seconds = match var("PORTFRONT_TOKEN_TTL_SECONDS") {
+            None => domain::auth::token::DEFAULT_TOKEN_TTL_SECONDS,
+            Some(v) => v
+                .parse::<i64>()
+                .ok()
+                .filter(|s| (60..=86_400).contains(s))
+                .with_context(|| {
+                    format!("PORTFRONT_TOKEN_TTL_SECONDS={v:?} must be a number of seconds from 60 to 86400")
+                })?,
+        };
+        let rate_limit_per_minute = match var("PORTFRONT_RATE_LIMIT_PER_MINUTE") {
+            None => std::num::NonZeroU32::new(30).unwrap_or(std::num::NonZeroU32::MIN),
+            Some(v) => v
+                .parse::<u32>()
+                .ok()
+                .filter(|n| *n <= 100_000)
+                .and_then(std::num::NonZeroU32::new)
+                .with_context(|| {
+                    format!("PORTFRONT_RATE_LIMIT_PER_MINUTE={v:?} must be a whole number from 1 to 100000")
+                })?,
+        };
         Ok(Self {
             database_url,
             site_addr,
@@ -109,6 +135,8 @@ impl Config {
             site_name,
             max_body_bytes,
             catalog_cache_ttl,
+            token_ttl_seconds,
+            rate_limit_per_minute,
         })
     }
 

@@ -4,7 +4,10 @@
 // Leptos view types nest deeply; the compiler needs room to lay them out.
 #![recursion_limit = "512"]
 
+pub mod api;
+pub mod cli;
 pub mod config;
 pub mod http_layers;
+pub mod rate_limit;
 pub mod routes;
 pub mod startup;

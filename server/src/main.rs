@@ -25,6 +25,16 @@ struct Cli {
 enum Command {
     /// Start the web server (the default). Configuration comes from the environment.
     Serve,
+    /// Create a platform API client and print its id and secret as JSON (the secret is shown
+    /// only this once).
+    CreateApiClient {
+        /// A name for the client, such as the platform it belongs to.
+        #[arg(long)]
+        name: String,
+        /// Space-separated scopes: catalog:read eco:read orders:read orders:export shipments:read.
+        #[arg(long)]
+        scopes: String,
+    },
 }
 
 fn init_tracing() {
@@ -33,6 +43,7 @@ fn init_tracing() {
     let json = std::env::var("PORTFRONT_LOG_FORMAT").is_ok_and(|v| v == "json");
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_writer(std::io::stderr)
         .with_target(false);
     if json {
         builder.json().init();
@@ -47,6 +58,7 @@ async fn main() -> std::process::ExitCode {
     init_tracing();
     let result = match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve().await,
+        Command::CreateApiClient { name, scopes } => create_api_client(&name, &scopes).await,
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
@@ -63,4 +75,20 @@ async fn serve() -> anyhow::Result<()> {
     let config = Config::from_env()?;
     let app = Application::build(config).await?;
     app.run_until_stopped().await
+}
+
+async fn create_api_client(name: &str, scopes: &str) -> anyhow::Result<()> {
+    let config = Config::from_env()?;
+    let created = server::cli::create_api_client(&config, name, scopes).await?;
+    let json = serde_json::to_string_pretty(&created)?;
+    write_stdout(&json)
+}
+
+/// Prints the command's result (the one place the binary writes to standard output).
+fn write_stdout(text: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{text}")?;
+    out.flush()?;
+    Ok(())
 }

@@ -15,7 +15,9 @@ use sea_orm::DatabaseConnection;
 use tokio::net::TcpListener;
 use tower_http::services::{ServeDir, ServeFile};
 
+use crate::api::ApiState;
 use crate::config::Config;
+use crate::rate_limit::RateLimit;
 use crate::{http_layers, routes};
 
 /// Axum state: what handlers and the Leptos integration need.
@@ -23,6 +25,7 @@ use crate::{http_layers, routes};
 pub struct ServerState {
     pub leptos_options: LeptosOptions,
     pub app: AppState,
+    pub api: ApiState,
 }
 
 impl FromRef<ServerState> for LeptosOptions {
@@ -49,7 +52,7 @@ pub fn leptos_options(config: &Config) -> LeptosOptions {
 }
 
 /// Opens the database and applies pending migrations; errors name the cause.
-pub async fn prepare_database(config: &Config) -> anyhow::Result<DatabaseConnection> {
+pub async fn open_database(config: &Config) -> anyhow::Result<DatabaseConnection> {
     let url = config.redacted_database_url();
     let db = domain::db::connect(&config.database_url)
         .await
@@ -57,6 +60,12 @@ pub async fn prepare_database(config: &Config) -> anyhow::Result<DatabaseConnect
     Migrator::up(&db, None)
         .await
         .with_context(|| format!("cannot migrate the database {url}"))?;
+    Ok(db)
+}
+
+/// [`open_database`], then the demo dataset when `PORTFRONT_DEMO=1` and the catalog is empty.
+pub async fn prepare_database(config: &Config) -> anyhow::Result<DatabaseConnection> {
+    let db = open_database(config).await?;
     if config.demo {
         match domain::catalog::demo::seed(&db)
             .await
@@ -76,8 +85,22 @@ pub async fn prepare_database(config: &Config) -> anyhow::Result<DatabaseConnect
     Ok(db)
 }
 
+/// The API's token authority, with its key from the data directory (created on first start).
+pub fn token_authority(config: &Config) -> anyhow::Result<domain::auth::token::TokenAuthority> {
+    domain::auth::token::TokenAuthority::load_or_create(
+        &config.data_dir,
+        &config.base_url,
+        config.token_ttl_seconds,
+    )
+    .context("cannot load the API token key")
+}
+
 /// The whole HTTP application.
-pub fn router(config: &Config, db: DatabaseConnection) -> Router {
+pub fn router(config: &Config, db: DatabaseConnection) -> anyhow::Result<Router> {
+    let api = ApiState {
+        tokens: token_authority(config)?,
+        token_rate: RateLimit::per_minute(config.rate_limit_per_minute),
+    };
     let leptos_options = leptos_options(config);
     let catalog = domain::catalog::cache::CatalogCache::new(db.clone(), config.catalog_cache_ttl);
     let app_state = AppState {
@@ -89,6 +112,7 @@ pub fn router(config: &Config, db: DatabaseConnection) -> Router {
     let state = ServerState {
         leptos_options: leptos_options.clone(),
         app: app_state.clone(),
+        api,
     };
     let context = {
         let app_state = app_state.clone();
@@ -112,6 +136,7 @@ pub fn router(config: &Config, db: DatabaseConnection) -> Router {
         .route("/readyz", get(routes::health::readyz))
         .route("/robots.txt", get(routes::seo::robots_txt))
         .route("/sitemap.xml", get(routes::seo::sitemap_xml))
+        .merge(crate::api::router())
         .route(
             "/sf/{*fn_name}",
             get(routes::server_fns::handle).post(routes::server_fns::handle),
@@ -124,7 +149,7 @@ pub fn router(config: &Config, db: DatabaseConnection) -> Router {
             ServerState,
             _,
         >(context, app::shell));
-    http_layers::apply(router, config).with_state(state)
+    Ok(http_layers::apply(router, config).with_state(state))
 }
 
 /// A bound, ready-to-serve application.
@@ -145,7 +170,7 @@ impl Application {
             .with_context(|| format!("cannot listen on {}", config.site_addr))?;
         Ok(Self {
             listener,
-            router: router(&config, db),
+            router: router(&config, db)?,
         })
     }
 
@@ -157,10 +182,14 @@ impl Application {
     /// Serves until SIGTERM or Ctrl-C, then lets in-flight requests finish.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         tracing::info!(addr = %self.listener.local_addr()?, "Portfront is listening");
-        axum::serve(self.listener, self.router.into_make_service())
-            .with_graceful_shutdown(shutdown_signal())
-            .await
-            .context("the HTTP server failed")
+        axum::serve(
+            self.listener,
+            self.router
+                .into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .context("the HTTP server failed")
     }
 }
 

@@ -25,7 +25,10 @@ async fn app() -> (Router, tempfile::TempDir) {
     let db = server::startup::prepare_database(&config)
         .await
         .expect("database ready");
-    (server::startup::router(&config, db), dir)
+    (
+        server::startup::router(&config, db).expect("router builds"),
+        dir,
+    )
 }
 
 async fn get(app: &Router, uri: &str) -> (StatusCode, http::HeaderMap, String) {
@@ -257,16 +260,18 @@ async fn static_files_are_served_before_page_routes() {
     .expect("css");
     let db_url = format!("sqlite://{}/s.db?mode=rwc", dir.path().display());
     let site_root = site.display().to_string();
+    let data_dir = dir.path().display().to_string();
     let config = Config::from_lookup(|k| match k {
         "DATABASE_URL" => Some(db_url.clone()),
         "LEPTOS_SITE_ROOT" => Some(site_root.clone()),
+        "PORTFRONT_DATA_DIR" => Some(data_dir.clone()),
         _ => None,
     })
     .expect("config");
     let db = server::startup::prepare_database(&config)
         .await
         .expect("db");
-    let app = server::startup::router(&config, db);
+    let app = server::startup::router(&config, db).expect("router builds");
     let (status, headers, _) = get(&app, "/images/products/motor.svg").await;
     assert_eq!(status, StatusCode::OK, "an image path is not a locale");
     assert_eq!(headers[header::CACHE_CONTROL], "public, max-age=86400");

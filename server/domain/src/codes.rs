@@ -72,6 +72,13 @@ macro_rules! string_newtype_impls {
         }
     };
 }
+#[cfg_attr(
+    not(feature = "logistics"),
+    expect(
+        unused_imports,
+        reason = "only the logistics codes use it outside this module"
+    )
+)]
 pub(crate) use string_newtype_impls;
 
 /// `Display`, `FromStr`, `TryFrom<String>` and `Into<String>` for a code enum that has
@@ -105,6 +112,13 @@ macro_rules! enum_code_impls {
         }
     };
 }
+#[cfg_attr(
+    not(feature = "logistics"),
+    expect(
+        unused_imports,
+        reason = "only the logistics codes use it outside this module"
+    )
+)]
 pub(crate) use enum_code_impls;
 
 macro_rules! string_code {

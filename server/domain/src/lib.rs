@@ -4,6 +4,7 @@
 //! compile for the browser too; everything that touches the database sits behind the `db`
 //! feature.
 
+pub mod auth;
 pub mod catalog;
 pub mod codes;
 #[cfg(feature = "eco")]
@@ -12,6 +13,8 @@ pub mod error;
 #[cfg(feature = "logistics")]
 pub mod logistics;
 pub mod money;
+#[cfg(any(feature = "eco", feature = "auth"))]
+pub mod private_file;
 
 #[cfg(feature = "db")]
 pub mod db;

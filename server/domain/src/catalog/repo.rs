@@ -247,6 +247,17 @@ pub async fn search_products<C: ConnectionTrait>(
     locale: &str,
     filter: &ProductFilter,
 ) -> DomainResult<Page<ProductCard>> {
+    search_products_paged(db, locale, filter, PAGE_SIZE).await
+}
+
+/// Like [`search_products`] with `per_page` products a page (the API lets callers choose).
+pub async fn search_products_paged<C: ConnectionTrait>(
+    db: &C,
+    locale: &str,
+    filter: &ProductFilter,
+    per_page: u64,
+) -> DomainResult<Page<ProductCard>> {
+    let per_page = Ord::max(per_page, 1);
     let mut cond = Condition::all().add(product::Column::Published.eq(true));
     if let Some(slug) = &filter.category {
         let Some(cat) = category::Entity::find()
@@ -257,7 +268,7 @@ pub async fn search_products<C: ConnectionTrait>(
             return Ok(Page {
                 items: vec![],
                 page: filter.page,
-                per_page: PAGE_SIZE,
+                per_page,
                 total: 0,
             });
         };
@@ -310,14 +321,14 @@ pub async fn search_products<C: ConnectionTrait>(
     let rows = query
         .order_by(product::Column::Featured, Order::Desc)
         .order_by(product::Column::Sku, Order::Asc)
-        .offset((filter.page.saturating_sub(1)) * PAGE_SIZE)
-        .limit(PAGE_SIZE)
+        .offset((filter.page.saturating_sub(1)) * per_page)
+        .limit(per_page)
         .all(db)
         .await?;
     Ok(Page {
         items: cards(db, locale, rows).await?,
         page: filter.page,
-        per_page: PAGE_SIZE,
+        per_page,
         total,
     })
 }

@@ -15,6 +15,8 @@ use rand::TryRngCore;
 use thiserror::Error;
 use zeroize::Zeroizing;
 
+use crate::private_file::{create_private_dir, open_permissions, write_private_file};
+
 /// Multicodec header of an Ed25519 public key (`ed25519-pub`, varint 0xed).
 const ED25519_PUB_HEADER: [u8; 2] = [0xed, 0x01];
 /// Multicodec header of an Ed25519 private key (`ed25519-priv`, varint 0x1300).
@@ -249,26 +251,20 @@ impl KeyDirectory {
     }
 
     fn write_current(&self, key: &IssuerKey) -> Result<(), KeyError> {
-        create_private_dir(&self.dir)?;
         let path = self.current_key_path();
-        let tmp = self.dir.join(format!("{CURRENT_KEY_FILE}.tmp"));
-        let io = |cause| KeyError::Io {
-            path: tmp.display().to_string(),
-            cause,
-        };
-        let mut file = private_file(&tmp).map_err(io)?;
-        file.write_all(key.to_private_multibase().as_bytes())
-            .map_err(io)?;
-        file.write_all(b"\n").map_err(io)?;
-        file.sync_all().map_err(io)?;
-        fs::rename(&tmp, &path).map_err(|cause| KeyError::Io {
+        let mut text = Zeroizing::new(key.to_private_multibase());
+        text.push('\n');
+        write_private_file(&path, text.as_bytes()).map_err(|cause| KeyError::Io {
             path: path.display().to_string(),
             cause,
         })
     }
 
     fn append_retired(&self, key: &RetiredKey) -> Result<(), KeyError> {
-        create_private_dir(&self.dir)?;
+        create_private_dir(&self.dir).map_err(|cause| KeyError::Io {
+            path: self.dir.display().to_string(),
+            cause,
+        })?;
         let path = self.dir.join(RETIRED_KEYS_FILE);
         let io = |cause| KeyError::Io {
             path: path.display().to_string(),
@@ -334,50 +330,14 @@ pub fn read_key_file(path: &Path) -> Result<IssuerKey, KeyError> {
         path: path.display().to_string(),
         cause,
     };
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = fs::metadata(path).map_err(io)?.permissions().mode() & 0o777;
-        if mode & 0o077 != 0 {
-            return Err(KeyError::PermissionsTooOpen {
-                path: path.display().to_string(),
-                mode,
-            });
-        }
+    if let Some(mode) = open_permissions(path).map_err(io)? {
+        return Err(KeyError::PermissionsTooOpen {
+            path: path.display().to_string(),
+            mode,
+        });
     }
     let text = Zeroizing::new(fs::read_to_string(path).map_err(io)?);
     IssuerKey::from_private_multibase(&text)
-}
-
-fn create_private_dir(dir: &Path) -> Result<(), KeyError> {
-    let io = |cause| KeyError::Io {
-        path: dir.display().to_string(),
-        cause,
-    };
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::DirBuilderExt;
-        fs::DirBuilder::new()
-            .recursive(true)
-            .mode(0o700)
-            .create(dir)
-            .map_err(io)
-    }
-    #[cfg(not(unix))]
-    {
-        fs::create_dir_all(dir).map_err(io)
-    }
-}
-
-fn private_file(path: &Path) -> std::io::Result<fs::File> {
-    let mut options = fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    options.open(path)
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! sea-orm entities: one module per table, mirroring `migrations/` exactly. Hand-written
 //! behaviour lives in the feature modules (`catalog::repo`, …), not here.
 
+pub mod api_client;
 pub mod category;
 pub mod category_translation;
 pub mod price_tier;

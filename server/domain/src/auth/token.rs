@@ -1,0 +1,318 @@
+//! Short-lived access tokens for the platform API: JWTs (RFC 9068 shape, `typ: at+jwt`) signed
+//! with HMAC-SHA256 under a server key kept in the data directory.
+//!
+//! Only this server checks them, so a shared-key signature is enough; the key file is shared by
+//! replicas through `PORTFRONT_DATA_DIR`. Expiry is checked against a time the caller passes, so
+//! tests can move the clock.
+
+use std::path::Path;
+
+use jsonwebtoken::errors::ErrorKind;
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+use zeroize::Zeroizing;
+
+use super::scope::{ScopeError, ScopeSet};
+use super::secret::random_bytes;
+use crate::private_file::{open_permissions, write_private_file};
+
+/// How long an access token lives unless configured otherwise.
+pub const DEFAULT_TOKEN_TTL_SECONDS: i64 = 600;
+/// The file under the data directory that holds the token signing key.
+pub const TOKEN_KEY_FILE: &str = "keys/api-token.key";
+
+/// The claims of an access token.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccessClaims {
+    /// Issuer: the public origin of this server.
+    pub iss: String,
+    /// Subject: the API client's id.
+    pub sub: String,
+    /// Audience: the platform API.
+    pub aud: String,
+    /// The API client's id (RFC 9068).
+    pub client_id: String,
+    /// Space-separated scopes.
+    pub scope: String,
+    pub iat: i64,
+    pub exp: i64,
+    /// Token id, for logs and revocation lists.
+    pub jti: String,
+}
+
+/// A verified token: who it is for and what it allows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VerifiedToken {
+    pub client_id: String,
+    pub scopes: ScopeSet,
+    pub expires_at: i64,
+    pub token_id: String,
+}
+
+/// Why a token was refused. Each message tells the caller what to do.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum TokenError {
+    #[error("the access token is not a well-formed token; request a new one at /oauth/token")]
+    Malformed,
+    #[error("the access token's signature is not valid; request a new one at /oauth/token")]
+    BadSignature,
+    #[error("the access token expired; request a new one at /oauth/token")]
+    Expired,
+    #[error("the access token was not issued by this server for this API")]
+    WrongIssuer,
+    #[error("the access token carries an unknown scope: {0}")]
+    Scope(#[from] ScopeError),
+}
+
+/// Why the signing key could not be loaded.
+#[derive(Debug, Error)]
+pub enum TokenKeyError {
+    #[error("cannot read or write the API token key {path}: {cause}")]
+    Io { path: String, cause: std::io::Error },
+    #[error(
+        "the API token key {path} can be read by other users (mode {mode:o}); run chmod 600 on it"
+    )]
+    PermissionsTooOpen { path: String, mode: u32 },
+    #[error("the API token key {path} is damaged: it must hold 64 hexadecimal digits")]
+    Damaged { path: String },
+}
+
+/// Issues and checks access tokens.
+#[derive(Clone)]
+pub struct TokenAuthority {
+    encoding: EncodingKey,
+    decoding: DecodingKey,
+    issuer: String,
+    audience: String,
+    ttl_seconds: i64,
+}
+
+impl std::fmt::Debug for TokenAuthority {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TokenAuthority")
+            .field("issuer", &self.issuer)
+            .field("ttl_seconds", &self.ttl_seconds)
+            .finish_non_exhaustive()
+    }
+}
+
+impl TokenAuthority {
+    /// An authority signing with `key` for tokens issued by `issuer` (the public origin).
+    pub fn new(key: &[u8; 32], issuer: &str, ttl_seconds: i64) -> Self {
+        Self {
+            encoding: EncodingKey::from_secret(key),
+            decoding: DecodingKey::from_secret(key),
+            issuer: issuer.to_owned(),
+            audience: format!("{issuer}/api/v1"),
+            ttl_seconds,
+        }
+    }
+
+    /// Loads the key from `<data_dir>/keys/api-token.key`, creating it (mode 0600) on first use.
+    pub fn load_or_create(
+        data_dir: &Path,
+        issuer: &str,
+        ttl_seconds: i64,
+    ) -> Result<Self, TokenKeyError> {
+        let path = data_dir.join(TOKEN_KEY_FILE);
+        let shown = path.display().to_string();
+        let io = |cause| TokenKeyError::Io {
+            path: shown.clone(),
+            cause,
+        };
+        let key = if path.exists() {
+            if let Some(mode) = open_permissions(&path).map_err(io)? {
+                return Err(TokenKeyError::PermissionsTooOpen { path: shown, mode });
+            }
+            let text = Zeroizing::new(std::fs::read_to_string(&path).map_err(io)?);
+            decode_hex_key(text.trim()).ok_or(TokenKeyError::Damaged {
+                path: shown.clone(),
+            })?
+        } else {
+            let key = Zeroizing::new(random_bytes::<32>());
+            let mut text = Zeroizing::new(String::with_capacity(65));
+            for b in key.iter() {
+                text.push_str(&format!("{b:02x}"));
+            }
+            text.push('\n');
+            write_private_file(&path, text.as_bytes()).map_err(io)?;
+            *key
+        };
+        let key = Zeroizing::new(key);
+        Ok(Self::new(&key, issuer, ttl_seconds))
+    }
+
+    /// Seconds a new token lives.
+    pub fn ttl_seconds(&self) -> i64 {
+        self.ttl_seconds
+    }
+
+    /// Signs a token for `client_id` with `scopes`, issued at `now` (Unix seconds).
+    pub fn issue(&self, client_id: &str, scopes: &ScopeSet, now: i64) -> String {
+        self.sign(&AccessClaims {
+            iss: self.issuer.clone(),
+            sub: client_id.to_owned(),
+            aud: self.audience.clone(),
+            client_id: client_id.to_owned(),
+            scope: scopes.to_string(),
+            iat: now,
+            exp: now + self.ttl_seconds,
+            jti: uuid::Uuid::now_v7().to_string(),
+        })
+    }
+
+    /// Signs arbitrary claims (tests use it to make expired or foreign tokens).
+    pub fn sign(&self, claims: &AccessClaims) -> String {
+        let header = Header {
+            typ: Some("at+jwt".to_owned()),
+            ..Header::new(Algorithm::HS256)
+        };
+        // Serialising a struct of strings and integers cannot fail.
+        jsonwebtoken::encode(&header, claims, &self.encoding)
+            .unwrap_or_else(|e| panic!("signing an access token failed: {e}"))
+    }
+
+    /// Checks signature, issuer, audience and expiry (at `now`, Unix seconds).
+    pub fn verify(&self, token: &str, now: i64) -> Result<VerifiedToken, TokenError> {
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.validate_exp = false; // checked below against the caller's clock
+        validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
+        validation.set_issuer(&[&self.issuer]);
+        validation.set_audience(&[&self.audience]);
+        let data = jsonwebtoken::decode::<AccessClaims>(token, &self.decoding, &validation)
+            .map_err(|e| match e.kind() {
+                ErrorKind::InvalidSignature => TokenError::BadSignature,
+                ErrorKind::InvalidIssuer | ErrorKind::InvalidAudience => TokenError::WrongIssuer,
+                ErrorKind::InvalidAlgorithm => TokenError::BadSignature,
+                _ => TokenError::Malformed,
+            })?;
+        let claims = data.claims;
+        if claims.exp <= now {
+            return Err(TokenError::Expired);
+        }
+        Ok(VerifiedToken {
+            scopes: ScopeSet::parse(&claims.scope)?,
+            client_id: claims.client_id,
+            expires_at: claims.exp,
+            token_id: claims.jti,
+        })
+    }
+}
+
+fn decode_hex_key(text: &str) -> Option<[u8; 32]> {
+    if text.len() != 64 {
+        return None;
+    }
+    let mut key = [0u8; 32];
+    for (i, pair) in text.as_bytes().chunks(2).enumerate() {
+        let s = std::str::from_utf8(pair).ok()?;
+        key[i] = u8::from_str_radix(s, 16).ok()?;
+    }
+    Some(key)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::auth::scope::Scope;
+
+    const NOW: i64 = 1_790_000_000;
+
+    fn authority() -> TokenAuthority {
+        TokenAuthority::new(&[7u8; 32], "https://store.example", 600)
+    }
+
+    #[test]
+    fn issued_tokens_verify_with_their_scopes() {
+        let a = authority();
+        let scopes = ScopeSet::from_scopes([Scope::CatalogRead, Scope::EcoRead]);
+        let token = a.issue("pfc_x", &scopes, NOW);
+        let v = a.verify(&token, NOW + 10).unwrap();
+        assert_eq!(v.client_id, "pfc_x");
+        assert_eq!(v.scopes, scopes);
+        assert_eq!(v.expires_at, NOW + 600);
+    }
+
+    #[test]
+    fn tokens_expire_at_their_lifetime() {
+        let a = authority();
+        let token = a.issue("pfc_x", &ScopeSet::default(), NOW);
+        assert!(a.verify(&token, NOW + 599).is_ok());
+        assert_eq!(a.verify(&token, NOW + 600), Err(TokenError::Expired));
+    }
+
+    #[test]
+    fn tokens_signed_with_another_key_are_refused() {
+        let other = TokenAuthority::new(&[8u8; 32], "https://store.example", 600);
+        let token = other.issue("pfc_x", &ScopeSet::default(), NOW);
+        assert_eq!(
+            authority().verify(&token, NOW),
+            Err(TokenError::BadSignature)
+        );
+    }
+
+    #[test]
+    fn a_changed_payload_breaks_the_signature() {
+        let a = authority();
+        let token = a.issue("pfc_x", &ScopeSet::from_scopes([Scope::CatalogRead]), NOW);
+        let parts: Vec<&str> = token.split('.').collect();
+        let forged_claims = AccessClaims {
+            iss: "https://store.example".into(),
+            sub: "pfc_x".into(),
+            aud: "https://store.example/api/v1".into(),
+            client_id: "pfc_x".into(),
+            scope: "catalog:read orders:export".into(),
+            iat: NOW,
+            exp: NOW + 600,
+            jti: "j".into(),
+        };
+        let other = TokenAuthority::new(&[9u8; 32], "https://store.example", 600);
+        let forged_payload = other.sign(&forged_claims);
+        let forged_payload = forged_payload.split('.').nth(1).unwrap();
+        let forged = format!("{}.{}.{}", parts[0], forged_payload, parts[2]);
+        assert_eq!(a.verify(&forged, NOW), Err(TokenError::BadSignature));
+    }
+
+    #[test]
+    fn tokens_for_another_issuer_are_refused() {
+        let key = [7u8; 32];
+        let other = TokenAuthority::new(&key, "https://elsewhere.example", 600);
+        let token = other.issue("pfc_x", &ScopeSet::default(), NOW);
+        assert_eq!(
+            authority().verify(&token, NOW),
+            Err(TokenError::WrongIssuer)
+        );
+    }
+
+    #[test]
+    fn garbage_is_malformed_not_a_panic() {
+        let a = authority();
+        for t in ["", "abc", "a.b.c", "....", "eyJhbGciOiJub25lIn0.e30."] {
+            assert!(a.verify(t, NOW).is_err(), "{t}");
+        }
+        assert_eq!(a.verify("abc", NOW), Err(TokenError::Malformed));
+    }
+
+    #[test]
+    fn the_key_file_is_created_private_and_reused() {
+        let dir = std::env::temp_dir().join(format!("portfront-token-key-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let a = TokenAuthority::load_or_create(&dir, "https://s.example", 60).unwrap();
+        let b = TokenAuthority::load_or_create(&dir, "https://s.example", 60).unwrap();
+        let token = a.issue("pfc_x", &ScopeSet::default(), NOW);
+        assert!(b.verify(&token, NOW).is_ok());
+        std::fs::write(dir.join(TOKEN_KEY_FILE), "nothex").unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let p = dir.join(TOKEN_KEY_FILE);
+            std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o600)).unwrap();
+        }
+        assert!(matches!(
+            TokenAuthority::load_or_create(&dir, "https://s.example", 60),
+            Err(TokenKeyError::Damaged { .. })
+        ));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
