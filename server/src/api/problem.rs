@@ -32,7 +32,7 @@ pub struct Problem {
 #[derive(Debug, Clone)]
 pub struct ApiError {
     pub status: StatusCode,
-    pub problem: Problem,
+    pub problem: Box<Problem>,
     pub headers: Vec<(HeaderName, HeaderValue)>,
 }
 
@@ -41,14 +41,14 @@ impl ApiError {
     pub fn new(status: StatusCode, detail: impl Into<String>) -> Self {
         Self {
             status,
-            problem: Problem {
+            problem: Box::new(Problem {
                 kind: "about:blank".to_owned(),
                 title: status.canonical_reason().unwrap_or("Error").to_owned(),
                 status: status.as_u16(),
                 detail: detail.into(),
                 error: None,
                 error_description: None,
-            },
+            }),
             headers: Vec::new(),
         }
     }
@@ -98,7 +98,7 @@ impl From<domain::DomainError> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let mut res = (self.status, Json(self.problem)).into_response();
+        let mut res = (self.status, Json(*self.problem)).into_response();
         res.headers_mut().insert(
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/problem+json"),
