@@ -7,6 +7,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261125_000001_catalog;
 mod m20261126_000001_api_clients;
+mod m20261126_000002_accounts;
 
 /// Every migration, oldest first. The server runs the pending ones at start.
 pub struct Migrator;
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261125_000001_catalog::Migration),
             Box::new(m20261126_000001_api_clients::Migration),
+            Box::new(m20261126_000002_accounts::Migration),
         ]
     }
 }

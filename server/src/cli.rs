@@ -34,3 +34,56 @@ pub async fn create_api_client(
         scope: created.info.scopes.to_string(),
     })
 }
+
+/// What `create-admin` prints.
+#[derive(Debug, Serialize)]
+pub struct CreatedAdminOutput {
+    pub id: String,
+    pub email: String,
+    pub role: String,
+}
+
+/// `server create-admin --email E` (the password comes from standard input): the first staff
+/// account, with the `admin` role.
+pub async fn create_admin(
+    config: &Config,
+    email: &str,
+    name: &str,
+    password: &str,
+) -> anyhow::Result<CreatedAdminOutput> {
+    let db = open_database(config).await?;
+    let user = domain::auth::users::create_staff(
+        &db,
+        email,
+        name,
+        domain::auth::Role::Admin,
+        password,
+        &domain::auth::audit::Actor::Cli,
+        chrono::Utc::now(),
+    )
+    .await
+    .context("cannot create the admin account")?;
+    tracing::info!(email = %user.email, "admin account created");
+    Ok(CreatedAdminOutput {
+        id: user.id.to_string(),
+        email: user.email,
+        role: user.role.to_string(),
+    })
+}
+
+/// Reads a password from standard input: the first line, without its line ending.
+pub fn read_password(
+    input: &mut dyn std::io::BufRead,
+) -> anyhow::Result<zeroize::Zeroizing<String>> {
+    let mut line = zeroize::Zeroizing::new(String::new());
+    input
+        .read_line(&mut line)
+        .context("cannot read the password from standard input")?;
+    let password = zeroize::Zeroizing::new(line.trim_end_matches(['\r', '\n']).to_owned());
+    if password.is_empty() {
+        anyhow::bail!(
+            "no password on standard input; pipe it in, e.g. `printf %s \"$PW\" | server create-admin --email …`"
+        );
+    }
+    Ok(password)
+}

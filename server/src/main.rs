@@ -25,6 +25,15 @@ struct Cli {
 enum Command {
     /// Start the web server (the default). Configuration comes from the environment.
     Serve,
+    /// Create the first admin account; the password is read from standard input.
+    CreateAdmin {
+        /// The admin's e-mail address (the sign-in name).
+        #[arg(long)]
+        email: String,
+        /// The name shown in the admin panel (defaults to the part before the @).
+        #[arg(long, default_value = "")]
+        name: String,
+    },
     /// Create a platform API client and print its id and secret as JSON (the secret is shown
     /// only this once).
     CreateApiClient {
@@ -59,6 +68,7 @@ async fn main() -> std::process::ExitCode {
     let result = match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve().await,
         Command::CreateApiClient { name, scopes } => create_api_client(&name, &scopes).await,
+        Command::CreateAdmin { email, name } => create_admin(&email, &name).await,
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
@@ -91,4 +101,14 @@ fn write_stdout(text: &str) -> anyhow::Result<()> {
     writeln!(out, "{text}")?;
     out.flush()?;
     Ok(())
+}
+
+async fn create_admin(email: &str, name: &str) -> anyhow::Result<()> {
+    let config = Config::from_env()?;
+    if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+        eprint!("Password for {email} (at least 12 characters, shown as you type): ");
+    }
+    let password = server::cli::read_password(&mut std::io::stdin().lock())?;
+    let created = server::cli::create_admin(&config, email, name, &password).await?;
+    write_stdout(&serde_json::to_string_pretty(&created)?)
 }

@@ -1,14 +1,25 @@
-//! Who may do what: platform API scopes and clients, access tokens.
+//! Who may do what: roles, staff accounts and passwords, sessions, the audit log, platform API
+//! scopes and clients, access tokens.
 //!
 //! `scope` is pure and compiles everywhere; the rest needs the `auth` feature (server only).
 
+pub mod role;
 pub mod scope;
 
 #[cfg(feature = "auth")]
 pub mod api_clients;
 #[cfg(feature = "auth")]
+pub mod audit;
+#[cfg(feature = "auth")]
+pub mod password;
+#[cfg(feature = "auth")]
 pub mod secret;
 #[cfg(feature = "auth")]
+pub mod sessions;
+#[cfg(feature = "auth")]
 pub mod token;
+#[cfg(feature = "auth")]
+pub mod users;
 
+pub use role::Role;
 pub use scope::{Scope, ScopeError, ScopeSet};

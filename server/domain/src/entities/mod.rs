@@ -2,9 +2,12 @@
 //! behaviour lives in the feature modules (`catalog::repo`, …), not here.
 
 pub mod api_client;
+pub mod audit_event;
 pub mod category;
 pub mod category_translation;
 pub mod price_tier;
 pub mod product;
 pub mod product_image;
 pub mod product_translation;
+pub mod session;
+pub mod user;

@@ -1,0 +1,36 @@
+//! `users`: people who sign in — buyers and the exporter's staff.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "users")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    /// Lower-cased e-mail address.
+    #[sea_orm(unique)]
+    pub email: String,
+    pub display_name: String,
+    /// `buyer`, `buyer_admin`, `staff` or `admin`.
+    pub role: String,
+    /// argon2id PHC string; only staff may have one.
+    pub password_hash: Option<String>,
+    pub disabled_at: Option<DateTimeUtc>,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+    pub last_sign_in_at: Option<DateTimeUtc>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+    #[sea_orm(has_many = "super::session::Entity")]
+    Sessions,
+}
+
+impl Related<super::session::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Sessions.def()
+    }
+}
+
+impl ActiveModelBehavior for ActiveModel {}
