@@ -8,6 +8,7 @@ pub mod api;
 pub mod cli;
 pub mod config;
 pub mod http_layers;
+pub mod page_cache;
 pub mod rate_limit;
 pub mod routes;
 pub mod startup;

@@ -148,7 +148,12 @@ pub fn router(config: &Config, db: DatabaseConnection) -> anyhow::Result<Router>
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             ServerState,
             _,
-        >(context, app::shell));
+        >(context, app::shell))
+        // Innermost: stores pages exactly as rendered, before the shared headers are added.
+        .layer(axum::middleware::from_fn_with_state(
+            crate::page_cache::PageCache::new(config.catalog_cache_ttl),
+            crate::page_cache::serve,
+        ));
     Ok(http_layers::apply(router, config).with_state(state))
 }
 

@@ -300,3 +300,45 @@ async fn trailing_slashes_redirect_to_the_canonical_path() {
     assert!(body.contains(r#"rel="canonical" href="https://shop.example.com/vi""#));
     assert!(body.contains(r#"hreflang="x-default" href="https://shop.example.com/en""#));
 }
+
+/// The nonce of a page's CSP header, checked against the page's script tags.
+fn page_nonce(headers: &http::HeaderMap, body: &str) -> String {
+    let csp = headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|rest| rest.split('\'').next())
+        .expect("a nonce")
+        .to_owned();
+    assert!(
+        body.contains(&format!("nonce=\"{nonce}\"")),
+        "scripts carry the header's nonce"
+    );
+    nonce
+}
+
+#[tokio::test]
+async fn repeated_page_views_are_served_from_the_page_cache_with_fresh_nonces() {
+    let (app, _dir) = app().await;
+    let path = "/ja/products/brushless-dc-motor-57mm-24v-105w";
+    let (s1, h1, b1) = get(&app, path).await;
+    let (s2, h2, b2) = get(&app, path).await;
+    assert_eq!((s1, s2), (StatusCode::OK, StatusCode::OK));
+    let n1 = page_nonce(&h1, &b1);
+    let n2 = page_nonce(&h2, &b2);
+    assert_ne!(n1, n2, "every response gets its own nonce");
+    assert_eq!(
+        b1.replace(&n1, "N"),
+        b2.replace(&n2, "N"),
+        "the same page otherwise"
+    );
+    assert_eq!(h1[header::X_FRAME_OPTIONS], h2[header::X_FRAME_OPTIONS]);
+    assert_eq!(h1[header::CONTENT_TYPE], h2[header::CONTENT_TYPE]);
+    // Error pages are never stored: a 404 stays a 404.
+    for _ in 0..2 {
+        assert_eq!(
+            get(&app, "/ja/products/no-such-product").await.0,
+            StatusCode::NOT_FOUND
+        );
+    }
+}
