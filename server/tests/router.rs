@@ -303,7 +303,9 @@ async fn trailing_slashes_redirect_to_the_canonical_path() {
 
 /// The nonce of a page's CSP header, checked against the page's script tags.
 fn page_nonce(headers: &http::HeaderMap, body: &str) -> String {
-    let csp = headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
+    let csp = headers[header::CONTENT_SECURITY_POLICY]
+        .to_str()
+        .expect("CSP is text");
     let nonce = csp
         .split("'nonce-")
         .nth(1)
