@@ -149,6 +149,11 @@ fn main() {
         let _ = writeln!(out, "    pub {key}: &'static str,");
     }
     out.push_str("}\n\n");
+    out.push_str("impl Messages {\n    /// The text under `key`, for keys built at run time (form error codes).\n    pub fn lookup(&self, key: &str) -> Option<&'static str> {\n        Some(match key {\n");
+    for key in en.keys() {
+        let _ = writeln!(out, "            {key:?} => self.{key},");
+    }
+    out.push_str("            _ => return None,\n        })\n    }\n}\n\n");
     let mut missing_list = String::new();
     for (tag, messages, _) in &locales {
         for key in messages.keys() {

@@ -28,13 +28,26 @@ for _ in $(seq 1 100); do
 done
 
 run() {
-  local name="$1" path="$2"
-  curl -fsS -o /dev/null "http://127.0.0.1:${port}${path}"
+  local name="$1" path="$2" cookie="${3:-}"
+  curl -fsS -o /dev/null ${cookie:+-H "Cookie: ${cookie}"} "http://127.0.0.1:${port}${path}"
   echo "== ${name}: ${path} (${conns} connections, ${threads} threads, ${duration})"
-  wrk -t"${threads}" -c"${conns}" -d"${duration}" --latency "http://127.0.0.1:${port}${path}" \
+  wrk -t"${threads}" -c"${conns}" -d"${duration}" --latency ${cookie:+-H "Cookie: ${cookie}"} \
+    "http://127.0.0.1:${port}${path}" \
     | grep -E "Requests/sec|Latency|50%|90%|99%|Non-2xx|Socket errors"
   echo "   server RSS: $(ps -o rss= -p "$pid" | awk '{printf "%.1f MiB", $1/1024}')"
 }
 
 run "product page" "/en/products/brushless-dc-motor-57mm-24v-105w"
 run "listing page" "/en/products?origin=CN&page=2"
+
+# Signed in: no page cache; every request resumes the session from the database.
+password="bench admin password 2026"
+printf '%s\n' "$password" | DATABASE_URL="sqlite://${dir}/bench.db?mode=rwc" PORTFRONT_DATA_DIR="$dir" \
+  RUST_LOG=warn ./target/release/server create-admin --email bench@example.com >/dev/null
+start=$(date +%s%N)
+cookie=$(curl -fsS -o /dev/null -D - -H "Origin: http://127.0.0.1:${port}" \
+  --data-urlencode "email=bench@example.com" --data-urlencode "password=${password}" \
+  "http://127.0.0.1:${port}/auth/password" | sed -n 's/^set-cookie: \(pf_session=[^;]*\).*/\1/ip')
+echo "== password sign-in (argon2id verify + session): $(( ($(date +%s%N) - start) / 1000000 )) ms"
+run "product page, signed in" "/en/products/brushless-dc-motor-57mm-24v-105w" "$cookie"
+run "admin dashboard, signed in" "/en/admin" "$cookie"

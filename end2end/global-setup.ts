@@ -1,7 +1,8 @@
 // Starts the release server (target/release/server) on a fresh SQLite file with the demo
 // dataset, waits for /readyz, and stops it when the run ends.
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { baseURL } from "./playwright.config";
@@ -34,6 +35,39 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   // Tests that run the `server` CLI (create-api-client, …) point it at the same database.
   process.env.E2E_DATABASE_URL = `sqlite://${dir}/e2e.db?mode=rwc`;
   process.env.E2E_DATA_DIR = dir;
+  const cliEnv = {
+    ...process.env,
+    DATABASE_URL: process.env.E2E_DATABASE_URL,
+    PORTFRONT_DATA_DIR: dir,
+    RUST_LOG: "warn",
+  };
+  // The first admin, as an operator creates it (password on stdin).
+  process.env.E2E_ADMIN_EMAIL = "admin@harbourline.example";
+  process.env.E2E_ADMIN_PASSWORD = "e2e admin password 2026";
+  execFileSync(
+    path.join(root, "target/release/server"),
+    ["create-admin", "--email", process.env.E2E_ADMIN_EMAIL, "--name", "Ada Admin"],
+    { cwd: root, env: cliEnv, input: `${process.env.E2E_ADMIN_PASSWORD}\n` },
+  );
+  // A real OpenID provider on this machine, configured like any other provider.
+  const { startProvider } = await import("./oidc/provider.mjs");
+  const oidc = await startProvider({
+    port: Number(process.env.E2E_OIDC_PORT ?? 4011),
+    redirectUri: `${baseURL}/auth/oidc/local/callback`,
+  });
+  const providers = path.join(dir, "providers.toml");
+  writeFileSync(
+    providers,
+    [
+      "[[provider]]",
+      'id = "local"',
+      'display_name = "Local test ID"',
+      `issuer = "${oidc.issuer}"`,
+      `client_id = "${oidc.clientId}"`,
+      `client_secret = "${oidc.clientSecret}"`,
+      "",
+    ].join("\n"),
+  );
   const server = spawn(path.join(root, "target/release/server"), ["serve"], {
     cwd: root,
     env: {
@@ -43,6 +77,9 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
       PORTFRONT_DEMO: "1",
       PORTFRONT_SITE_NAME: "Harbourline Industrial",
       PORTFRONT_BASE_URL: baseURL,
+      PORTFRONT_OIDC_PROVIDERS: providers,
+      // Every test signs in from 127.0.0.1; the limits themselves are tested in Rust.
+      PORTFRONT_RATE_LIMIT_PER_MINUTE: "1000",
       LEPTOS_SITE_ADDR: `${url.hostname}:${url.port}`,
       LEPTOS_SITE_ROOT: path.join(root, "target/site"),
       RUST_LOG: process.env.RUST_LOG ?? "warn",
@@ -57,6 +94,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     await waitReady(`${baseURL}/readyz`, 60_000);
   } catch (e) {
     server.kill("SIGTERM");
+    await oidc.close();
     throw e;
   }
   return async () => {
@@ -64,6 +102,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
       server.kill("SIGTERM");
       await new Promise((r) => server.once("exit", r));
     }
+    await oidc.close();
     rmSync(dir, { recursive: true, force: true });
   };
 }

@@ -18,12 +18,55 @@ pub enum AppError {
     /// Any other input problem, already phrased for a person.
     #[error("{0}")]
     BadRequest(String),
+    /// A form with problems, field by field.
+    #[error("the form has problems: {}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
+    Fields(Vec<domain::form::FieldError>),
+    /// The request clashes with the current state (duplicate, wrong state), phrased for a person.
+    #[error("{0}")]
+    Conflict(String),
+    /// The page or action needs a signed-in person (401).
+    #[error("sign in first")]
+    NotSignedIn,
+    /// The signed-in person may not do this (403).
+    #[error("you do not have access to this")]
+    Forbidden,
+    /// The form's CSRF token did not match the session's (stale page, or a forged request).
+    #[error("the form is out of date; reload the page and try again")]
+    CsrfFailed,
     /// A fault on our side; details are in the server log, not sent to the browser.
     #[error("internal error")]
     Internal,
     /// The call itself failed (network, serialization).
     #[error("{0}")]
     Call(String),
+}
+
+impl AppError {
+    /// The HTTP status this error answers with.
+    pub fn http_status(&self) -> u16 {
+        match self {
+            AppError::NotFound => 404,
+            AppError::BadFilter(_) | AppError::BadRequest(_) | AppError::Fields(_) => 400,
+            AppError::Conflict(_) => 409,
+            AppError::NotSignedIn => 401,
+            AppError::Forbidden | AppError::CsrfFailed => 403,
+            AppError::Internal | AppError::Call(_) => 500,
+        }
+    }
+
+    /// Sets the response status to [`AppError::http_status`] (server only) and returns the error.
+    pub fn answered(self) -> Self {
+        crate::components::status::set_http_status(self.http_status());
+        self
+    }
+
+    /// The field errors of a refused form (empty for other errors).
+    pub fn field_errors(&self) -> &[domain::form::FieldError] {
+        match self {
+            AppError::Fields(list) => list,
+            _ => &[],
+        }
+    }
 }
 
 impl FromServerFnError for AppError {
@@ -37,13 +80,16 @@ impl FromServerFnError for AppError {
 #[cfg(feature = "ssr")]
 impl From<domain::DomainError> for AppError {
     fn from(e: domain::DomainError) -> Self {
-        match e {
+        let e: AppError = match e {
             domain::DomainError::NotFound { .. } => AppError::NotFound,
             domain::DomainError::Invalid { .. } => AppError::BadRequest(e.to_string()),
+            domain::DomainError::Fields(list) => AppError::Fields(list),
+            domain::DomainError::Conflict(msg) => AppError::Conflict(msg),
             other => {
                 tracing::error!(error = %other, "server function failed");
                 AppError::Internal
             }
-        }
+        };
+        e.answered()
     }
 }

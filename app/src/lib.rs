@@ -4,6 +4,8 @@
 // Leptos view types nest deeply; the compiler needs room to lay them out.
 #![recursion_limit = "512"]
 
+pub mod account;
+pub mod admin;
 #[cfg(feature = "ssr")]
 pub mod assets;
 pub mod catalog;
@@ -13,6 +15,8 @@ pub mod csp;
 pub mod error;
 pub mod i18n;
 pub mod paths;
+#[cfg(feature = "ssr")]
+pub mod session;
 #[cfg(feature = "ssr")]
 pub mod state;
 
@@ -117,6 +121,53 @@ pub fn App() -> impl IntoView {
                         view=catalog::listing::CategoryPage
                         ssr=SsrMode::Async
                     />
+                    <Route path=path!("sign-in") view=account::SignInPage ssr=SsrMode::Async />
+                    <Route path=path!("account") view=account::AccountPage ssr=SsrMode::Async />
+                    <Route
+                        path=path!("onboarding")
+                        view=account::OnboardingPage
+                        ssr=SsrMode::Async
+                    />
+                    <ParentRoute path=path!("admin") view=admin::AdminLayout ssr=SsrMode::Async>
+                        <Route path=path!("") view=admin::DashboardPage ssr=SsrMode::Async />
+                        <Route path=path!("users") view=admin::people::UsersPage ssr=SsrMode::Async />
+                        <Route
+                            path=path!("companies")
+                            view=admin::people::CompaniesPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route path=path!("audit") view=admin::audit::AuditPage ssr=SsrMode::Async />
+                        <Route
+                            path=path!("api-clients")
+                            view=admin::api_clients::ApiClientsPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=path!("settings")
+                            view=admin::settings::SettingsPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=path!("catalog")
+                            view=admin::catalog::ProductsPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=path!("catalog/products/:id")
+                            view=admin::catalog::ProductEditPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=path!("catalog/categories")
+                            view=admin::catalog::CategoriesPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=path!("catalog/categories/:id")
+                            view=admin::catalog::CategoryEditPage
+                            ssr=SsrMode::Async
+                        />
+                    </ParentRoute>
                 </ParentRoute>
             </Routes>
         </Router>

@@ -43,6 +43,31 @@ pub fn products(locale: Locale) -> String {
     localized(locale, "/products")
 }
 
+/// The sign-in page.
+pub fn sign_in(locale: Locale) -> String {
+    localized(locale, "/sign-in")
+}
+
+/// The signed-in person's account page.
+pub fn account(locale: Locale) -> String {
+    localized(locale, "/account")
+}
+
+/// The buyer company form shown after a buyer's first sign-in.
+pub fn onboarding(locale: Locale) -> String {
+    localized(locale, "/onboarding")
+}
+
+/// The admin panel's dashboard.
+pub fn admin(locale: Locale) -> String {
+    localized(locale, "/admin")
+}
+
+/// A section of the admin panel: `/{locale}/admin/{section}`.
+pub fn admin_section(locale: Locale, section: &str) -> String {
+    localized(locale, &format!("/admin/{section}"))
+}
+
 /// Appends URL query parameters, skipping empty values.
 pub fn with_query(path: &str, params: &[(&str, Option<String>)]) -> String {
     let query: Vec<String> = params

@@ -1,16 +1,50 @@
 //! What server functions reach through Leptos context (server only).
 
+use std::sync::Arc;
+
+use domain::auth::sessions::SessionPolicy;
 use domain::catalog::cache::CatalogCache;
 use sea_orm::DatabaseConnection;
+
+/// Clears the server's cache of rendered anonymous pages (set by the server crate).
+#[derive(Clone)]
+pub struct PageCacheClearer(pub Arc<dyn Fn() + Send + Sync>);
+
+impl std::fmt::Debug for PageCacheClearer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("PageCacheClearer")
+    }
+}
+
+pub use crate::account::server_fns::ProviderLink;
 
 /// Shared by every request: the database pool, cached catalog reads and the public origin.
 #[derive(Clone, Debug)]
 pub struct AppState {
     pub db: DatabaseConnection,
-    /// Catalog reads for the storefront; catalog writes must call `invalidate_all`.
+    /// Catalog reads for the storefront; catalog writes call [`AppState::catalog_changed`].
     pub catalog: CatalogCache,
     /// Public origin without a trailing slash, e.g. `https://shop.example.com`.
-    pub base_url: std::sync::Arc<str>,
+    pub base_url: Arc<str>,
     /// The exporter's trading name shown in the header.
-    pub site_name: std::sync::Arc<str>,
+    pub site_name: Arc<str>,
+    /// Idle and absolute session lifetimes.
+    pub sessions: SessionPolicy,
+    /// Whether the site is served over TLS (cookies are then `Secure` and `__Host-`).
+    pub secure_cookies: bool,
+    /// OpenID providers offered on the sign-in page.
+    pub providers: Arc<[ProviderLink]>,
+    pub page_cache: PageCacheClearer,
 }
+
+impl AppState {
+    /// Call after any catalog write: drops cached catalog reads and rendered pages.
+    pub fn catalog_changed(&self) {
+        self.catalog.invalidate_all();
+        (self.page_cache.0)();
+    }
+}
+
+/// The client's address, put into request extensions by the server.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientIp(pub String);

@@ -8,6 +8,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261125_000001_catalog;
 mod m20261126_000001_api_clients;
 mod m20261126_000002_accounts;
+mod m20261127_000001_companies_and_sign_in;
 
 /// Every migration, oldest first. The server runs the pending ones at start.
 pub struct Migrator;
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000001_catalog::Migration),
             Box::new(m20261126_000001_api_clients::Migration),
             Box::new(m20261126_000002_accounts::Migration),
+            Box::new(m20261127_000001_companies_and_sign_in::Migration),
         ]
     }
 }

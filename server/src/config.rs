@@ -32,9 +32,41 @@ pub struct Config {
     /// `PORTFRONT_RATE_LIMIT_PER_MINUTE`: requests a minute one address may make to the
     /// sign-in, token and form endpoints.
     pub rate_limit_per_minute: std::num::NonZeroU32,
+    /// `PORTFRONT_SESSION_IDLE_MINUTES` (default 60) and `PORTFRONT_SESSION_MAX_HOURS`
+    /// (default 12): a session ends after this long unused, or this long after sign-in.
+    pub session_policy: domain::auth::sessions::SessionPolicy,
+    /// `PORTFRONT_OIDC_PROVIDERS`: path of a TOML file of OpenID Connect providers
+    /// (`[[provider]]` tables; see README). None configured: password sign-in only.
+    pub oidc_providers: Vec<domain::auth::oidc::ProviderConfig>,
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/portfront.db?mode=rwc";
+
+/// An inclusive range of accepted values.
+type Range = std::ops::RangeInclusive<u64>;
+
+/// A whole number from the environment within `range`, or a message naming the variable.
+fn parse_number(
+    value: Option<String>,
+    name: &str,
+    default: u64,
+    range: Range,
+    unit: &str,
+) -> anyhow::Result<u64> {
+    let Some(v) = value else {
+        return Ok(default);
+    };
+    v.parse::<u64>()
+        .ok()
+        .filter(|n| range.contains(n))
+        .with_context(|| {
+            format!(
+                "{name}={v:?} must be a whole number of {unit} from {} to {}",
+                range.start(),
+                range.end()
+            )
+        })
+}
 
 impl Config {
     /// Reads the process environment.
@@ -81,49 +113,55 @@ impl Config {
             }
         };
         let site_name = var("PORTFRONT_SITE_NAME").unwrap_or_else(|| "Portfront".to_owned());
-        let max_body_bytes = match var("PORTFRONT_MAX_BODY_BYTES") {
-            None => 2 * 1024 * 1024,
-            Some(v) => v
-                .parse::<usize>()
-                .ok()
-                .filter(|n| *n >= 1024)
-                .with_context(|| {
-                    format!("PORTFRONT_MAX_BODY_BYTES={v:?} must be a number of bytes ≥ 1024")
-                })?,
+        let number = |name: &str, default: u64, range: Range, unit: &str| {
+            parse_number(var(name), name, default, range, unit)
         };
-        let catalog_cache_ttl = match var("PORTFRONT_CATALOG_CACHE_SECONDS") {
-            None => std::time::Duration::from_secs(30),
-            Some(v) => v
-                .parse::<u64>()
-                .ok()
-                .filter(|s| *s <= 86_400)
-                .map(std::time::Duration::from_secs)
-                .with_context(|| {
-                    format!(
-                        "PORTFRONT_CATALOG_CACHE_SECONDS={v:?} must be a number of seconds from 0 to 86400"
-                    )
-                })?,
+        let max_body_bytes = usize::try_from(number(
+            "PORTFRONT_MAX_BODY_BYTES",
+            2 * 1024 * 1024,
+            1024..=1024 * 1024 * 1024,
+            "bytes",
+        )?)?;
+        let catalog_cache_ttl = std::time::Duration::from_secs(number(
+            "PORTFRONT_CATALOG_CACHE_SECONDS",
+            30,
+            0..=86_400,
+            "seconds",
+        )?);
+        let token_ttl_seconds = i64::try_from(number(
+            "PORTFRONT_TOKEN_TTL_SECONDS",
+            domain::auth::token::DEFAULT_TOKEN_TTL_SECONDS.unsigned_abs(),
+            60..=86_400,
+            "seconds",
+        )?)?;
+        let rate_limit_per_minute = std::num::NonZeroU32::new(u32::try_from(number(
+            "PORTFRONT_RATE_LIMIT_PER_MINUTE",
+            30,
+            1..=100_000,
+            "requests",
+        )?)?)
+        .unwrap_or(std::num::NonZeroU32::MIN);
+        let session_idle_minutes =
+            number("PORTFRONT_SESSION_IDLE_MINUTES", 60, 5..=10_080, "minutes")?;
+        let session_max_hours = number("PORTFRONT_SESSION_MAX_HOURS", 12, 1..=720, "hours")?;
+        if session_idle_minutes > session_max_hours * 60 {
+            bail!(
+                "PORTFRONT_SESSION_IDLE_MINUTES={session_idle_minutes} is longer than PORTFRONT_SESSION_MAX_HOURS={session_max_hours}; make the idle time shorter"
+            );
+        }
+        let session_policy = domain::auth::sessions::SessionPolicy {
+            idle: chrono::Duration::minutes(i64::try_from(session_idle_minutes)?),
+            absolute: chrono::Duration::hours(i64::try_from(session_max_hours)?),
         };
-        let token_ttl_seconds = match var("PORTFRONT_TOKEN_TTL_SECONDS") {
-            None => domain::auth::token::DEFAULT_TOKEN_TTL_SECONDS,
-            Some(v) => v
-                .parse::<i64>()
-                .ok()
-                .filter(|s| (60..=86_400).contains(s))
-                .with_context(|| {
-                    format!("PORTFRONT_TOKEN_TTL_SECONDS={v:?} must be a number of seconds from 60 to 86400")
-                })?,
-        };
-        let rate_limit_per_minute = match var("PORTFRONT_RATE_LIMIT_PER_MINUTE") {
-            None => std::num::NonZeroU32::new(30).unwrap_or(std::num::NonZeroU32::MIN),
-            Some(v) => v
-                .parse::<u32>()
-                .ok()
-                .filter(|n| *n <= 100_000)
-                .and_then(std::num::NonZeroU32::new)
-                .with_context(|| {
-                    format!("PORTFRONT_RATE_LIMIT_PER_MINUTE={v:?} must be a whole number from 1 to 100000")
-                })?,
+        let oidc_providers = match var("PORTFRONT_OIDC_PROVIDERS") {
+            None => Vec::new(),
+            Some(path) => {
+                let text = std::fs::read_to_string(&path).with_context(|| {
+                    format!("PORTFRONT_OIDC_PROVIDERS={path:?}: cannot read the providers file")
+                })?;
+                domain::auth::oidc::parse_providers(&text)
+                    .map_err(|e| anyhow::anyhow!("PORTFRONT_OIDC_PROVIDERS={path:?}: {e}"))?
+            }
         };
         Ok(Self {
             database_url,
@@ -137,6 +175,8 @@ impl Config {
             catalog_cache_ttl,
             token_ttl_seconds,
             rate_limit_per_minute,
+            session_policy,
+            oidc_providers,
         })
     }
 
@@ -203,6 +243,25 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("PORTFRONT_BASE_URL"), "{e}");
+        for (name, value) in [
+            ("PORTFRONT_MAX_BODY_BYTES", "12"),
+            ("PORTFRONT_CATALOG_CACHE_SECONDS", "-1"),
+            ("PORTFRONT_TOKEN_TTL_SECONDS", "5"),
+            ("PORTFRONT_RATE_LIMIT_PER_MINUTE", "0"),
+            ("PORTFRONT_SESSION_IDLE_MINUTES", "x"),
+            ("PORTFRONT_SESSION_MAX_HOURS", "100000"),
+            ("PORTFRONT_OIDC_PROVIDERS", "/nonexistent/providers.toml"),
+        ] {
+            let e = config(&[(name, value)]).unwrap_err().to_string();
+            assert!(e.contains(name), "{e}");
+        }
+        let e = config(&[
+            ("PORTFRONT_SESSION_IDLE_MINUTES", "600"),
+            ("PORTFRONT_SESSION_MAX_HOURS", "2"),
+        ])
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("shorter"), "{e}");
     }
 
     #[test]

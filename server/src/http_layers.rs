@@ -108,7 +108,13 @@ pub fn apply<S: Clone + Send + Sync + 'static>(router: Router<S>, config: &Confi
         .layer(middleware::from_fn(strip_trailing_slash))
         .layer(RequestBodyLimitLayer::new(config.max_body_bytes))
         .layer(CompressionLayer::new().br(true).gzip(true))
-        .layer(TraceLayer::new_for_http())
+        // The span names the path only: query strings can carry one-time secrets (the
+        // OpenID callback's `code` and `state`), which never belong in logs.
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
+                tracing::debug_span!("request", method = %req.method(), path = %req.uri().path())
+            }),
+        )
 }
 
 #[cfg(test)]

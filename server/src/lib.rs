@@ -5,6 +5,7 @@
 #![recursion_limit = "512"]
 
 pub mod api;
+pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod http_layers;

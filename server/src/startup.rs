@@ -26,6 +26,7 @@ pub struct ServerState {
     pub leptos_options: LeptosOptions,
     pub app: AppState,
     pub api: ApiState,
+    pub auth: crate::auth::AuthState,
 }
 
 impl FromRef<ServerState> for LeptosOptions {
@@ -103,16 +104,36 @@ pub fn router(config: &Config, db: DatabaseConnection) -> anyhow::Result<Router>
     };
     let leptos_options = leptos_options(config);
     let catalog = domain::catalog::cache::CatalogCache::new(db.clone(), config.catalog_cache_ttl);
+    let page_cache = crate::page_cache::PageCache::new(config.catalog_cache_ttl);
+    let providers =
+        crate::auth::oidc::Providers::new(config.oidc_providers.clone(), &config.base_url)?;
     let app_state = AppState {
         db,
         catalog,
         base_url: config.base_url.as_str().into(),
         site_name: config.site_name.as_str().into(),
+        sessions: config.session_policy,
+        secure_cookies: config.behind_tls(),
+        providers: providers.links().into(),
+        page_cache: {
+            let cache = page_cache.clone();
+            app::state::PageCacheClearer(std::sync::Arc::new(move || cache.invalidate_all()))
+        },
+    };
+    let auth = crate::auth::AuthState {
+        sign_in_rate: RateLimit::per_minute(config.rate_limit_per_minute),
+        form_rate: RateLimit::per_minute(
+            config
+                .rate_limit_per_minute
+                .saturating_mul(std::num::NonZeroU32::new(4).unwrap_or(std::num::NonZeroU32::MIN)),
+        ),
+        oidc: std::sync::Arc::new(providers),
     };
     let state = ServerState {
         leptos_options: leptos_options.clone(),
         app: app_state.clone(),
         api,
+        auth,
     };
     let context = {
         let app_state = app_state.clone();
@@ -132,11 +153,13 @@ pub fn router(config: &Config, db: DatabaseConnection) -> anyhow::Result<Router>
         .nest_service("/images", ServeDir::new(site.join("images")))
         .route_service("/favicon.svg", ServeFile::new(site.join("favicon.svg")))
         .route("/", get(routes::root::redirect_to_locale))
+        .route("/admin", get(routes::root::redirect_admin))
         .route("/healthz", get(routes::health::healthz))
         .route("/readyz", get(routes::health::readyz))
         .route("/robots.txt", get(routes::seo::robots_txt))
         .route("/sitemap.xml", get(routes::seo::sitemap_xml))
         .merge(crate::api::router())
+        .merge(crate::auth::router())
         .route(
             "/sf/{*fn_name}",
             get(routes::server_fns::handle).post(routes::server_fns::handle),
@@ -151,9 +174,24 @@ pub fn router(config: &Config, db: DatabaseConnection) -> anyhow::Result<Router>
         >(context, app::shell))
         // Innermost: stores pages exactly as rendered, before the shared headers are added.
         .layer(axum::middleware::from_fn_with_state(
-            crate::page_cache::PageCache::new(config.catalog_cache_ttl),
+            page_cache,
             crate::page_cache::serve,
-        ));
+        ))
+        // Staff-only pages send anonymous visitors to sign in before anything renders.
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::auth::guard_admin_pages,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::auth::limit_forms,
+        ))
+        // CSRF, first half: state-changing requests must come from this site.
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::auth::csrf::check_origin,
+        ))
+        .layer(axum::middleware::from_fn(crate::auth::client_ip));
     Ok(http_layers::apply(router, config).with_state(state))
 }
 

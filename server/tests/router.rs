@@ -212,6 +212,7 @@ async fn sitemap_and_robots_use_the_public_origin() {
 async fn oversized_bodies_are_refused() {
     let (app, _dir) = app().await;
     let req = Request::post("/sf/get_home")
+        .header(header::ORIGIN, "https://shop.example.com")
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .header(header::CONTENT_LENGTH, "10000")
         .body(Body::from(vec![b'a'; 10_000]))

@@ -100,6 +100,7 @@ fn SiteHeader(locale: Locale, site_name: String) -> impl IntoView {
                     </button>
                 </form>
                 <LocaleSwitcher locale />
+                <crate::account::UserMenu locale />
             </div>
         </header>
     }

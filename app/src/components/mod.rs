@@ -1,5 +1,6 @@
 //! Building blocks shared by every feature: layout, status pages, pagination.
 
+pub mod form;
 pub mod layout;
 pub mod locale_switcher;
 pub mod not_found;

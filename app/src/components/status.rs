@@ -44,6 +44,24 @@ pub fn ErrorPanel(error: AppError) -> impl IntoView {
             crate::catalog::trade_labels::filter_error(t, *f),
         ),
         AppError::BadRequest(msg) => (400, t.error_bad_request_title, msg.clone()),
+        AppError::Fields(list) => (
+            400,
+            t.error_bad_request_title,
+            list.iter()
+                .map(|e| crate::components::form::error_text(t, e))
+                .collect::<Vec<_>>()
+                .join(" "),
+        ),
+        AppError::Conflict(msg) => (409, t.error_conflict_title, msg.clone()),
+        AppError::NotSignedIn => {
+            return view! { <SignInNeeded /> }.into_any();
+        }
+        AppError::Forbidden => (
+            403,
+            t.error_forbidden_title,
+            t.error_forbidden_body.to_owned(),
+        ),
+        AppError::CsrfFailed => (403, t.error_forbidden_title, t.error_csrf_body.to_owned()),
         AppError::Internal | AppError::Call(_) => (
             500,
             t.error_internal_title,
@@ -63,4 +81,31 @@ pub fn ErrorPanel(error: AppError) -> impl IntoView {
         </section>
     }
     .into_any()
+}
+
+/// "Sign in to see this page" (401), with a link that comes back here afterwards.
+#[component]
+pub fn SignInNeeded() -> impl IntoView {
+    let t = use_i18n();
+    let locale = use_locale();
+    set_http_status(401);
+    let here = leptos_router::hooks::use_location();
+    let next = format!(
+        "{}{}",
+        here.pathname.get_untracked(),
+        here.search
+            .get_untracked()
+            .is_empty()
+            .then(String::new)
+            .unwrap_or_else(|| format!("?{}", here.search.get_untracked()))
+    );
+    let href = crate::paths::with_query(&crate::paths::sign_in(locale), &[("next", Some(next))]);
+    view! {
+        <section class="status-page" aria-labelledby="status-title">
+            <p class="status-code">"401"</p>
+            <h1 id="status-title">{t.sign_in_needed_title}</h1>
+            <p class="status-detail">{t.sign_in_needed_body}</p>
+            <p><a class="button" href=href>{t.sign_in_title}</a></p>
+        </section>
+    }
 }

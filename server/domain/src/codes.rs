@@ -28,6 +28,26 @@ impl CodeError {
     }
 }
 
+/// `FromStr` and `TryFrom<String>` through the type's `fn parse(&str) -> Result<Self, CodeError>`.
+macro_rules! parse_impls {
+    ($name:ident) => {
+        impl ::std::str::FromStr for $name {
+            type Err = $crate::codes::CodeError;
+            fn from_str(s: &str) -> Result<Self, $crate::codes::CodeError> {
+                Self::parse(s)
+            }
+        }
+
+        impl TryFrom<String> for $name {
+            type Error = $crate::codes::CodeError;
+            fn try_from(s: String) -> Result<Self, $crate::codes::CodeError> {
+                Self::parse(&s)
+            }
+        }
+    };
+}
+pub(crate) use parse_impls;
+
 /// `as_str`, `Display`, `FromStr`, `TryFrom<String>` and `Into<String>` for a validated text
 /// newtype `struct Name(String)` that has `fn parse(&str) -> Result<Self, CodeError>`.
 macro_rules! string_newtype_impls {
@@ -45,19 +65,7 @@ macro_rules! string_newtype_impls {
             }
         }
 
-        impl ::std::str::FromStr for $name {
-            type Err = $crate::codes::CodeError;
-            fn from_str(s: &str) -> Result<Self, $crate::codes::CodeError> {
-                Self::parse(s)
-            }
-        }
-
-        impl TryFrom<String> for $name {
-            type Error = $crate::codes::CodeError;
-            fn try_from(s: String) -> Result<Self, $crate::codes::CodeError> {
-                Self::parse(&s)
-            }
-        }
+        $crate::codes::parse_impls!($name);
 
         impl From<$name> for String {
             fn from(c: $name) -> String {
@@ -91,19 +99,7 @@ macro_rules! enum_code_impls {
             }
         }
 
-        impl ::std::str::FromStr for $name {
-            type Err = $crate::codes::CodeError;
-            fn from_str(s: &str) -> Result<Self, $crate::codes::CodeError> {
-                Self::parse(s)
-            }
-        }
-
-        impl TryFrom<String> for $name {
-            type Error = $crate::codes::CodeError;
-            fn try_from(s: String) -> Result<Self, $crate::codes::CodeError> {
-                Self::parse(&s)
-            }
-        }
+        $crate::codes::parse_impls!($name);
 
         impl From<$name> for String {
             fn from(c: $name) -> String {

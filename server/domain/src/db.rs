@@ -82,3 +82,27 @@ fn ensure_sqlite_parent_dir(url: &str) -> DomainResult<()> {
     }
     Ok(())
 }
+
+/// A case-insensitive `LIKE` pattern matching `text` anywhere (wildcards escaped with a backslash).
+pub(crate) fn like_pattern(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('%');
+    for ch in text.to_lowercase().chars() {
+        if matches!(ch, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(ch);
+    }
+    out.push('%');
+    out
+}
+
+/// `lower(column) LIKE pattern` with a backslash escape (the same on SQLite and PostgreSQL).
+pub(crate) fn lower_like<C: sea_orm::ColumnTrait>(
+    column: C,
+    pattern: &str,
+) -> sea_orm::sea_query::SimpleExpr {
+    use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
+    Expr::expr(Func::lower(Expr::col(column.as_column_ref())))
+        .like(LikeExpr::new(pattern).escape('\\'))
+}

@@ -11,6 +11,9 @@ pub enum DomainError {
     /// The thing asked for does not exist.
     #[error("{what} not found")]
     NotFound { what: String },
+    /// A form with problems in one or more fields.
+    #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
+    Fields(Vec<crate::form::FieldError>),
     /// The request clashes with existing data (duplicate key, wrong state).
     #[error("{0}")]
     Conflict(String),

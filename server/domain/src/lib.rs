@@ -10,12 +10,18 @@ pub mod codes;
 #[cfg(feature = "eco")]
 pub mod eco;
 pub mod error;
+#[cfg(feature = "auth")]
+pub mod exporter;
+pub mod form;
 #[cfg(feature = "logistics")]
 pub mod logistics;
 pub mod money;
 #[cfg(any(feature = "eco", feature = "auth"))]
 pub mod private_file;
+pub mod views;
 
+#[cfg(feature = "auth")]
+pub mod dashboard;
 #[cfg(feature = "db")]
 pub mod db;
 #[cfg(feature = "db")]

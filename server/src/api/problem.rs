@@ -88,7 +88,9 @@ impl ApiError {
 impl From<domain::DomainError> for ApiError {
     fn from(e: domain::DomainError) -> Self {
         match e {
-            domain::DomainError::Invalid { .. } => Self::bad_request(e.to_string()),
+            domain::DomainError::Invalid { .. } | domain::DomainError::Fields(_) => {
+                Self::bad_request(e.to_string())
+            }
             domain::DomainError::NotFound { .. } => Self::not_found(e.to_string()),
             domain::DomainError::Conflict(_) => Self::new(StatusCode::CONFLICT, e.to_string()),
             domain::DomainError::Database(_) => Self::internal(&e),

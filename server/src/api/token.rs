@@ -67,11 +67,18 @@ fn basic_credentials(parts: &Parts) -> Result<(String, Zeroizing<String>), ApiEr
             "the Authorization header must use the Basic scheme for /oauth/token",
         ));
     };
-    let decoded = STANDARD
-        .decode(encoded.trim())
-        .ok()
-        .map(Zeroizing::new)
-        .and_then(|bytes| String::from_utf8(bytes.to_vec()).ok().map(Zeroizing::new));
+    let decoded =
+        STANDARD
+            .decode(encoded.trim())
+            .ok()
+            .and_then(|bytes| match String::from_utf8(bytes) {
+                Ok(text) => Some(Zeroizing::new(text)),
+                Err(e) => {
+                    // Not text: still wipe the bytes.
+                    drop(Zeroizing::new(e.into_bytes()));
+                    None
+                }
+            });
     let Some(decoded) = decoded else {
         return Err(invalid_client(
             "the Basic credentials are not valid base64 of client_id:client_secret",

@@ -15,3 +15,15 @@ pub async fn redirect_to_locale(headers: HeaderMap) -> impl IntoResponse {
         Redirect::to(&app::paths::home(locale)),
     )
 }
+
+/// `/admin`: the admin panel in the browser's language.
+pub async fn redirect_admin(headers: HeaderMap) -> impl IntoResponse {
+    let accept = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    (
+        [(header::VARY, "Accept-Language")],
+        Redirect::to(&app::paths::admin(Locale::negotiate(accept))),
+    )
+}

@@ -1,11 +1,14 @@
 //! The audit log: append-only records of who did what, when and from where.
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, QueryOrder, QuerySelect, Set};
-use serde::Serialize;
+use sea_orm::{
+    ActiveModelTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set,
+};
 
 use crate::DomainResult;
 use crate::entities::audit_event;
+use crate::views::{AuditRecord, time_text};
 
 /// Who acted.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,17 +32,6 @@ pub struct AuditEntry<'a> {
     pub ip: Option<&'a str>,
     /// Extra facts; must never hold a secret.
     pub detail: serde_json::Value,
-}
-
-/// A recorded event as the admin panel lists it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct AuditRecord {
-    pub at: DateTime<Utc>,
-    pub actor: String,
-    pub action: String,
-    pub target: String,
-    pub ip: Option<String>,
-    pub detail: String,
 }
 
 /// Appends an event (inside the caller's transaction when given one).
@@ -69,22 +61,50 @@ pub async fn record<C: ConnectionTrait>(
     Ok(())
 }
 
+fn to_record(m: audit_event::Model) -> AuditRecord {
+    AuditRecord {
+        at: time_text(m.at),
+        actor: m.actor,
+        action: m.action,
+        target: m.target,
+        ip: m.ip,
+        detail: m.detail,
+    }
+}
+
 /// The newest `limit` events.
 pub async fn recent<C: ConnectionTrait>(db: &C, limit: u64) -> DomainResult<Vec<AuditRecord>> {
-    Ok(audit_event::Entity::find()
+    Ok(page(db, "", 1, limit).await?.0)
+}
+
+/// One page of events, newest first, filtered by actor, action or target; with the total.
+pub async fn page<C: ConnectionTrait>(
+    db: &C,
+    query: &str,
+    page: u64,
+    per_page: u64,
+) -> DomainResult<(Vec<AuditRecord>, u64)> {
+    let mut select = audit_event::Entity::find();
+    let q = query.trim();
+    if !q.is_empty() {
+        let pattern = crate::db::like_pattern(q);
+        select = select.filter(
+            Condition::any()
+                .add(crate::db::lower_like(audit_event::Column::Actor, &pattern))
+                .add(crate::db::lower_like(audit_event::Column::Action, &pattern))
+                .add(crate::db::lower_like(audit_event::Column::Target, &pattern)),
+        );
+    }
+    let total = select.clone().count(db).await?;
+    let rows = select
         .order_by_desc(audit_event::Column::At)
         .order_by_desc(audit_event::Column::Id)
-        .limit(limit)
+        .offset(page.saturating_sub(1) * per_page)
+        .limit(per_page)
         .all(db)
         .await?
         .into_iter()
-        .map(|m| AuditRecord {
-            at: m.at,
-            actor: m.actor,
-            action: m.action,
-            target: m.target,
-            ip: m.ip,
-            detail: m.detail,
-        })
-        .collect())
+        .map(to_record)
+        .collect();
+    Ok((rows, total))
 }

@@ -3,6 +3,7 @@
 //!
 //! `scope` is pure and compiles everywhere; the rest needs the `auth` feature (server only).
 
+pub mod redirect;
 pub mod role;
 pub mod scope;
 
@@ -11,7 +12,13 @@ pub mod api_clients;
 #[cfg(feature = "auth")]
 pub mod audit;
 #[cfg(feature = "auth")]
+pub mod companies;
+#[cfg(feature = "auth")]
+pub mod oidc;
+#[cfg(feature = "auth")]
 pub mod password;
+#[cfg(feature = "auth")]
+pub mod people;
 #[cfg(feature = "auth")]
 pub mod secret;
 #[cfg(feature = "auth")]

@@ -39,6 +39,11 @@ impl Role {
     pub fn is_staff(self) -> bool {
         matches!(self, Role::Staff | Role::Admin)
     }
+
+    /// Whether the role manages people, API clients and settings.
+    pub fn is_admin(self) -> bool {
+        self == Role::Admin
+    }
 }
 
 impl fmt::Display for Role {

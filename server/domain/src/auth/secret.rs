@@ -45,18 +45,18 @@ pub fn new_client_secret() -> Zeroizing<String> {
 
 /// What the database stores for a secret: hex SHA-256.
 pub fn hash_secret(secret: &str) -> String {
-    let digest = Sha256::digest(secret.as_bytes());
-    let mut out = String::with_capacity(64);
-    for b in digest {
-        out.push_str(&format!("{b:02x}"));
-    }
-    out
+    hex::encode(Sha256::digest(secret.as_bytes()))
 }
 
 /// Whether `secret` matches the stored `hash`, compared in constant time.
 pub fn secret_matches(secret: &str, hash: &str) -> bool {
     let candidate = hash_secret(secret);
     candidate.as_bytes().ct_eq(hash.as_bytes()).into()
+}
+
+/// Whether two texts are equal, compared in constant time (CSRF tokens, nonces).
+pub fn same_text(a: &str, b: &str) -> bool {
+    a.as_bytes().ct_eq(b.as_bytes()).into()
 }
 
 #[cfg(test)]

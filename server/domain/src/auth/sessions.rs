@@ -133,19 +133,19 @@ pub async fn resume<C: ConnectionTrait>(
     if user.disabled {
         return Ok(None);
     }
-    if now - row.last_seen_at >= TOUCH_EVERY {
-        let id = row.id;
-        let mut active: session::ActiveModel = row.clone().into();
-        active.last_seen_at = Set(now);
-        active.update(db).await?;
-        tracing::trace!(session = %id, "session touched");
-    }
-    Ok(Some(ActiveSession {
+    let session = ActiveSession {
         session_id: row.id,
         user,
-        csrf_token: row.csrf_token,
+        csrf_token: row.csrf_token.clone(),
         expires_at: row.expires_at,
-    }))
+    };
+    if now - row.last_seen_at >= TOUCH_EVERY {
+        let mut active: session::ActiveModel = row.into();
+        active.last_seen_at = Set(now);
+        active.update(db).await?;
+        tracing::trace!(session = %session.session_id, "session touched");
+    }
+    Ok(Some(session))
 }
 
 /// Ends the session behind `token` (sign-out).

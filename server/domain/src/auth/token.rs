@@ -131,10 +131,7 @@ impl TokenAuthority {
             })?
         } else {
             let key = Zeroizing::new(random_bytes::<32>());
-            let mut text = Zeroizing::new(String::with_capacity(65));
-            for b in key.iter() {
-                text.push_str(&format!("{b:02x}"));
-            }
+            let mut text = Zeroizing::new(hex::encode(*key));
             text.push('\n');
             write_private_file(&path, text.as_bytes()).map_err(io)?;
             *key
@@ -201,14 +198,8 @@ impl TokenAuthority {
 }
 
 fn decode_hex_key(text: &str) -> Option<[u8; 32]> {
-    if text.len() != 64 {
-        return None;
-    }
     let mut key = [0u8; 32];
-    for (i, pair) in text.as_bytes().chunks(2).enumerate() {
-        let s = std::str::from_utf8(pair).ok()?;
-        key[i] = u8::from_str_radix(s, 16).ok()?;
-    }
+    hex::decode_to_slice(text, &mut key).ok()?;
     Some(key)
 }
 

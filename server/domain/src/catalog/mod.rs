@@ -3,6 +3,8 @@
 pub mod model;
 pub mod pricing;
 
+#[cfg(feature = "auth")]
+pub mod admin;
 #[cfg(feature = "db")]
 pub mod cache;
 #[cfg(feature = "db")]

@@ -238,6 +238,9 @@ impl ProductFilter {
     }
 }
 
+/// The locales product and category text may be written in (the UI's locales).
+pub const TEXT_LOCALES: [&str; 8] = ["en", "zh-Hans", "ja", "ko", "vi", "th", "id", "ms"];
+
 #[cfg(test)]
 mod tests {
     use super::*;

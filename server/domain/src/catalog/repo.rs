@@ -58,19 +58,6 @@ fn lead_time(p: &product::Model) -> LeadTime {
     }
 }
 
-fn escape_like(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push('%');
-    for ch in text.to_lowercase().chars() {
-        if matches!(ch, '%' | '_' | '\\') {
-            out.push('\\');
-        }
-        out.push(ch);
-    }
-    out.push('%');
-    out
-}
-
 async fn category_texts<C: ConnectionTrait>(
     db: &C,
     locale: &str,
@@ -284,7 +271,7 @@ pub async fn search_products_paged<C: ConnectionTrait>(
         cond = cond.add(product::Column::Moq.lte(i64::try_from(hi).unwrap_or(i64::MAX)));
     }
     if let Some(text) = &filter.text {
-        let pattern = escape_like(text);
+        let pattern = crate::db::like_pattern(text);
         let like = || LikeExpr::new(pattern.clone()).escape('\\');
         let lower = |table: &'static str, col: &'static str| {
             Expr::expr(Func::lower(Expr::col((

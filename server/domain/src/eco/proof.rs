@@ -418,7 +418,7 @@ mod tests {
     }
 
     fn hex(bytes: &[u8]) -> String {
-        bytes.iter().map(|b| format!("{b:02x}")).collect()
+        ::hex::encode(bytes)
     }
 
     #[test]

@@ -46,27 +46,12 @@ fn mac(key: &[u8], body: &[u8]) -> Result<Hmac<Sha256>, SignatureError> {
     Ok(mac)
 }
 
-fn hex_decode(s: &str) -> Option<Vec<u8>> {
-    let b = s.as_bytes();
-    if !b.len().is_multiple_of(2) {
-        return None;
-    }
-    b.chunks(2)
-        .map(|pair| {
-            let hi = char::from(pair[0]).to_digit(16)?;
-            let lo = char::from(pair[1]).to_digit(16)?;
-            u8::try_from(hi * 16 + lo).ok()
-        })
-        .collect()
-}
-
 /// The header value a sender computes for `body` (`sha256=<lower-case hex>`); the demo voyage
 /// simulator signs with it.
 pub fn sign(secret_base64: &str, body: &[u8]) -> Result<String, SignatureError> {
     let key = decode_secret(secret_base64)?;
     let tag = mac(&key, body)?.finalize().into_bytes();
-    let hex: String = tag.iter().map(|b| format!("{b:02x}")).collect();
-    Ok(format!("sha256={hex}"))
+    Ok(format!("sha256={}", hex::encode(tag)))
 }
 
 /// Checks the `Notification-Signature` header against the raw body, in constant time.
@@ -79,10 +64,11 @@ pub fn verify_signature(
     let Some(header) = header else {
         return Err(SignatureError::Missing);
     };
-    let hex = header
+    let digest_hex = header
         .strip_prefix("sha256=")
         .ok_or(SignatureError::Malformed)?;
-    let expected = hex_decode(hex.trim())
+    let expected = hex::decode(digest_hex.trim())
+        .ok()
         .filter(|d| d.len() == 32)
         .ok_or(SignatureError::Malformed)?;
     let key = decode_secret(secret_base64)?;

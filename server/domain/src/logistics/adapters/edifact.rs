@@ -680,8 +680,7 @@ fn derived_id(parts: &[&str]) -> Result<EventId, String> {
     let id = format!("edi-{}", parts.join("-"));
     let id = if id.chars().count() > 100 {
         let digest = Sha256::digest(id.as_bytes());
-        let hex: String = digest.iter().take(16).map(|b| format!("{b:02x}")).collect();
-        format!("edi-{hex}")
+        format!("edi-{}", hex::encode(&digest[..16]))
     } else {
         id
     };

@@ -1,0 +1,51 @@
+//! `/{locale}/admin/settings` (administrators): the exporter profile printed on e-COs.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use super::server_fns::{AdminSaveExporterProfile, admin_exporter_profile};
+use crate::account::country_options;
+use crate::components::form::{CsrfField, Field, FormStatus, Input, SelectField, field_errors};
+use crate::components::status::{ErrorPanel, Loading};
+use crate::i18n::use_i18n;
+
+#[component]
+pub fn SettingsPage() -> impl IntoView {
+    let t = use_i18n();
+    let save = ServerAction::<AdminSaveExporterProfile>::new();
+    let errors = field_errors(save.value());
+    let data = Resource::new(|| (), |()| admin_exporter_profile());
+    view! {
+        <Title text=t.admin_nav_settings />
+        <h1>{t.admin_nav_settings}</h1>
+        <p class="muted">{t.settings_intro}</p>
+        <Suspense fallback=|| view! { <Loading /> }>
+            {move || Suspend::new(async move {
+                let viewer = match super::admin_viewer_ready().await {
+                    Ok(v) => v,
+                    Err(e) => return view! { <ErrorPanel error=e /> }.into_any(),
+                };
+                match data.await {
+                    Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
+                    Ok(p) => view! {
+                        <ActionForm action=save attr:class="card form" attr:novalidate="">
+                            <h2>{t.settings_exporter_heading}</h2>
+                            <CsrfField token=viewer.csrf.clone() />
+                            <Field label=t.field_legal_name name="form[legal_name]" field="legal_name" value=p.legal_name errors required=true maxlength=200 />
+                            <Field label=t.field_address name="form[address]" field="address" value=p.address errors kind=Input::TextArea required=true maxlength=500 />
+                            <SelectField label=t.field_country name="form[country]" field="country" value=p.country
+                                options=country_options(t) errors required=true placeholder=t.field_choose />
+                            <Field label=t.field_approved_exporter_code name="form[approved_exporter_code]" field="approved_exporter_code"
+                                value=p.approved_exporter_code errors hint=t.field_approved_exporter_code_hint maxlength=64 />
+                            <Field label=t.field_signatory_name name="form[signatory_name]" field="signatory_name" value=p.signatory_name errors required=true maxlength=120 />
+                            <Field label=t.field_signatory_title name="form[signatory_title]" field="signatory_title" value=p.signatory_title errors required=true maxlength=120 />
+                            <Field label=t.field_contact_email name="form[contact_email]" field="contact_email" value=p.contact_email errors kind=Input::Email maxlength=254 />
+                            <FormStatus value=save.value() pending=save.pending() success=t.form_saved />
+                            <button type="submit" class="button primary" disabled=move || save.pending().get()>{t.form_save}</button>
+                        </ActionForm>
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}

@@ -1,0 +1,144 @@
+//! The signed-in person behind a request (server only): the session cookie, role checks
+//! for server functions, the CSRF token check, and the audit actor.
+
+use chrono::Utc;
+use domain::auth::audit::Actor;
+use domain::auth::sessions::{self, ActiveSession};
+use http::HeaderMap;
+use leptos::prelude::*;
+
+use crate::error::AppError;
+use crate::state::{AppState, ClientIp};
+
+/// The session cookie on plain HTTP (development, tests).
+pub const COOKIE: &str = "pf_session";
+/// The session cookie behind TLS: `__Host-` binds it to this exact origin.
+pub const SECURE_COOKIE: &str = "__Host-pf_session";
+
+/// The cookie name for this deployment.
+pub fn cookie_name(secure: bool) -> &'static str {
+    if secure { SECURE_COOKIE } else { COOKIE }
+}
+
+/// The session token in the request's `Cookie` headers, if any.
+pub fn token_from_headers(headers: &HeaderMap, secure: bool) -> Option<String> {
+    let name = cookie_name(secure);
+    headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.trim().to_owned())
+        .filter(|v| !v.is_empty())
+}
+
+/// `Set-Cookie` for a new session: HttpOnly, SameSite=Lax, Secure behind TLS, and a
+/// `Max-Age` equal to the absolute lifetime.
+pub fn set_cookie(token: &str, max_age_seconds: i64, secure: bool) -> String {
+    let mut c = format!(
+        "{}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_seconds}",
+        cookie_name(secure)
+    );
+    if secure {
+        c.push_str("; Secure");
+    }
+    c
+}
+
+/// `Set-Cookie` that removes the session cookie.
+pub fn clear_cookie(secure: bool) -> String {
+    set_cookie("", 0, secure)
+}
+
+pub(crate) fn state() -> Result<AppState, AppError> {
+    use_context::<AppState>().ok_or_else(|| {
+        let path = use_context::<http::request::Parts>().map(|p| p.uri.path().to_owned());
+        tracing::error!(?path, "AppState missing from the server function context");
+        AppError::Internal
+    })
+}
+
+/// The live session of this request, if any.
+pub async fn current() -> Result<Option<ActiveSession>, AppError> {
+    let state = state()?;
+    let Some(parts) = use_context::<http::request::Parts>() else {
+        return Ok(None);
+    };
+    let Some(token) = token_from_headers(&parts.headers, state.secure_cookies) else {
+        return Ok(None);
+    };
+    Ok(sessions::resume(&state.db, &token, state.sessions, Utc::now()).await?)
+}
+
+/// The session, or [`AppError::NotSignedIn`].
+pub async fn require_signed_in() -> Result<ActiveSession, AppError> {
+    current()
+        .await?
+        .ok_or_else(|| AppError::NotSignedIn.answered())
+}
+
+/// A staff or admin session, or 401/403.
+pub async fn require_staff() -> Result<ActiveSession, AppError> {
+    let s = require_signed_in().await?;
+    if s.user.role.is_staff() {
+        Ok(s)
+    } else {
+        Err(AppError::Forbidden.answered())
+    }
+}
+
+/// An admin session, or 401/403.
+pub async fn require_admin() -> Result<ActiveSession, AppError> {
+    let s = require_signed_in().await?;
+    if s.user.role.is_admin() {
+        Ok(s)
+    } else {
+        Err(AppError::Forbidden.answered())
+    }
+}
+
+/// Checks the form's CSRF token against the session's (constant time).
+pub fn check_csrf(session: &ActiveSession, token: &str) -> Result<(), AppError> {
+    if domain::auth::secret::same_text(&session.csrf_token, token) {
+        Ok(())
+    } else {
+        tracing::warn!(user = %session.user.id, "form refused: CSRF token mismatch");
+        Err(AppError::CsrfFailed.answered())
+    }
+}
+
+/// The signed-in person as the audit log names them.
+pub fn actor(session: &ActiveSession) -> Actor {
+    Actor::User {
+        id: session.user.id,
+        email: session.user.email.clone(),
+    }
+}
+
+/// The client's address for the audit log.
+pub fn client_ip() -> Option<String> {
+    use_context::<http::request::Parts>()
+        .and_then(|p| p.extensions.get::<ClientIp>().map(|c| c.0.clone()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_session_cookie_is_found_among_others() {
+        let mut h = HeaderMap::new();
+        h.append(
+            http::header::COOKIE,
+            "a=1; pf_session=tok; b=2".parse().unwrap(),
+        );
+        assert_eq!(token_from_headers(&h, false).as_deref(), Some("tok"));
+        assert_eq!(token_from_headers(&h, true), None);
+        let c = set_cookie("tok", 60, true);
+        assert!(c.starts_with("__Host-pf_session=tok;") && c.contains("HttpOnly"));
+        assert!(c.contains("SameSite=Lax") && c.ends_with("Secure"));
+        assert!(clear_cookie(false).contains("Max-Age=0"));
+    }
+}

@@ -1,0 +1,230 @@
+//! What the account pages and the admin panel show and send: plain data shared with the
+//! browser (ids and times as text, so the browser build needs no date or UUID library).
+//! The rules that fill and check them live in `auth`, `exporter`, `dashboard` and
+//! `catalog::admin` (server only).
+
+use serde::{Deserialize, Deserializer, Serialize};
+
+use crate::auth::Role;
+
+/// An HTML checkbox: `on` (or `true`) when ticked, absent when not.
+pub fn checkbox<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum B {
+        Bool(bool),
+        Text(String),
+    }
+    Ok(match Option::<B>::deserialize(d)? {
+        Some(B::Bool(b)) => b,
+        Some(B::Text(t)) => matches!(t.as_str(), "on" | "true" | "1" | "yes"),
+        None => false,
+    })
+}
+
+/// The buyer company form (onboarding).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CompanyForm {
+    pub name: String,
+    pub country: String,
+    pub address: String,
+    pub registration_id: String,
+    #[serde(default)]
+    pub contact_phone: String,
+}
+
+/// A buyer company.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CompanyInfo {
+    pub id: String,
+    pub name: String,
+    pub country: String,
+    pub address: String,
+    pub registration_id: String,
+    pub contact_phone: Option<String>,
+    pub members: u64,
+    /// RFC 3339, UTC.
+    pub created_at: String,
+}
+
+/// A row of the admin panel's people list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserRow {
+    pub id: String,
+    pub email: String,
+    pub display_name: String,
+    pub role: Role,
+    pub disabled: bool,
+    pub company: Option<String>,
+    pub created_at: String,
+    pub last_sign_in_at: Option<String>,
+    /// Live sessions.
+    pub sessions: u64,
+    /// A local password (staff), and the providers linked.
+    pub has_password: bool,
+    pub identities: Vec<String>,
+}
+
+/// An audit log entry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditRecord {
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub target: String,
+    pub ip: Option<String>,
+    pub detail: String,
+}
+
+/// The dashboard's live counts.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Counts {
+    pub products: u64,
+    pub published_products: u64,
+    pub categories: u64,
+    pub users: u64,
+    pub companies: u64,
+    pub active_sessions: u64,
+    pub api_clients: u64,
+}
+
+/// The exporter's legal identity, printed on certificates of origin.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExporterProfile {
+    pub legal_name: String,
+    pub address: String,
+    pub country: String,
+    /// The approved-exporter authorisation code (needed for declarations of origin).
+    #[serde(default)]
+    pub approved_exporter_code: String,
+    pub signatory_name: String,
+    pub signatory_title: String,
+    #[serde(default)]
+    pub contact_email: String,
+}
+
+/// The product form, as text fields (what the browser sends back).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProductForm {
+    pub sku: String,
+    pub slug: String,
+    pub category_id: String,
+    /// The locale of `name`, `summary` and `description`.
+    pub locale: String,
+    pub name: String,
+    pub summary: String,
+    pub description: String,
+    pub unit: String,
+    pub moq: String,
+    pub order_increment: String,
+    pub currency: String,
+    #[serde(default, deserialize_with = "checkbox")]
+    pub price_on_request: bool,
+    /// One tier per line: `min_quantity = unit_price`, e.g. `500 = 12.40`.
+    #[serde(default)]
+    pub price_tiers: String,
+    pub lead_time_min_days: String,
+    pub lead_time_max_days: String,
+    /// Incoterms separated by spaces or commas.
+    pub incoterms: String,
+    pub port_of_loading: String,
+    pub hs_code: String,
+    pub country_of_origin: String,
+    pub origin_criterion: String,
+    #[serde(default)]
+    pub rvc_percent: String,
+    #[serde(default)]
+    pub tariff_shift: String,
+    #[serde(default, deserialize_with = "checkbox")]
+    pub featured: bool,
+    #[serde(default, deserialize_with = "checkbox")]
+    pub published: bool,
+}
+
+/// A row of the admin product list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProductRow {
+    pub id: String,
+    pub sku: String,
+    pub slug: String,
+    pub name: String,
+    pub category: String,
+    pub published: bool,
+    pub featured: bool,
+    pub updated_at: String,
+}
+
+/// A row of the admin category list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CategoryRow {
+    pub id: String,
+    pub slug: String,
+    pub position: i32,
+    pub name: String,
+    pub products: u64,
+}
+
+/// The category form.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CategoryForm {
+    pub slug: String,
+    pub position: String,
+    pub locale: String,
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+}
+
+/// An API client as the admin panel lists it (never the secret).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiClientRow {
+    pub client_id: String,
+    pub name: String,
+    pub scopes: String,
+    pub created_at: String,
+    pub revoked_at: Option<String>,
+    pub last_used_at: Option<String>,
+}
+
+/// One page of a list, with the total across pages.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Paged<T> {
+    pub items: Vec<T>,
+    pub total: u64,
+    pub page: u64,
+    pub per_page: u64,
+}
+
+impl<T> Paged<T> {
+    /// How many pages there are (at least one).
+    pub fn page_count(&self) -> u64 {
+        self.total.div_ceil(self.per_page.max(1)).max(1)
+    }
+}
+
+/// A time as the views carry it: RFC 3339 in UTC, to the second.
+#[cfg(feature = "db")]
+pub fn time_text(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn checkboxes_read_html_values() {
+        let f: ProductForm = serde_json::from_str(
+            r#"{"sku":"","slug":"","category_id":"","locale":"en","name":"","summary":"","description":"","unit":"","moq":"","order_increment":"","currency":"","lead_time_min_days":"","lead_time_max_days":"","incoterms":"","port_of_loading":"","hs_code":"","country_of_origin":"","origin_criterion":"","published":"on"}"#,
+        )
+        .unwrap();
+        assert!(f.published && !f.featured && !f.price_on_request);
+        let p = Paged::<u8> {
+            items: vec![],
+            total: 41,
+            page: 1,
+            per_page: 20,
+        };
+        assert_eq!(p.page_count(), 3);
+    }
+}

@@ -1,0 +1,107 @@
+//! `POST /auth/password`: staff sign-in with e-mail and password (a plain HTML form, works
+//! without JavaScript). Success rotates the session and goes to `next` (default: the admin
+//! panel); failure goes back to the sign-in page with an error code. Both are audited.
+
+use axum::Form;
+use axum::extract::State;
+use axum::response::Response;
+use chrono::Utc;
+use http::request::Parts;
+use serde::Deserialize;
+use zeroize::Zeroizing;
+
+use domain::auth::audit::{self, Actor, AuditEntry};
+use domain::auth::redirect::safe_next;
+use domain::auth::users::{SignInError, authenticate_password};
+
+use super::{locale_of, see_other, sign_in_page, too_many};
+use crate::rate_limit::client_ip;
+use crate::startup::ServerState;
+
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    next: String,
+    #[serde(default)]
+    locale: String,
+}
+
+pub async fn sign_in(
+    State(state): State<ServerState>,
+    parts: Parts,
+    Form(mut form): Form<PasswordForm>,
+) -> Response {
+    // Wiped from memory when this request ends.
+    let password = Zeroizing::new(std::mem::take(&mut form.password));
+    let next = safe_next(&form.next);
+    let locale = locale_of(Some(&form.locale), next.as_deref());
+    let ip = client_ip(&parts);
+    if let Err(wait) = state.auth.sign_in_rate.check(ip) {
+        return too_many(locale, wait);
+    }
+    let ip = ip.to_string();
+    let db = &state.app.db;
+    let now = Utc::now();
+    if form.email.trim().is_empty() || password.is_empty() {
+        return see_other(&sign_in_page(locale, "missing_fields", next.as_deref()));
+    }
+    let user = match authenticate_password(db, &form.email, &password).await {
+        Ok(user) => user,
+        Err(e) => {
+            let code = match &e {
+                SignInError::BadCredentials => "bad_credentials",
+                SignInError::Disabled => "disabled",
+                SignInError::Domain(cause) => {
+                    tracing::error!(error = %cause, "password sign-in failed");
+                    "unavailable"
+                }
+            };
+            // The address typed is recorded (cut short), never the password.
+            let typed: String = form.email.trim().chars().take(120).collect();
+            if let Err(err) = audit::record(
+                db,
+                AuditEntry {
+                    actor: &Actor::Anonymous,
+                    action: "sign_in.failed",
+                    target: &typed,
+                    ip: Some(&ip),
+                    detail: serde_json::json!({ "method": "password", "reason": code }),
+                },
+                now,
+            )
+            .await
+            {
+                tracing::error!(error = %err, "cannot write the audit log");
+            }
+            return see_other(&sign_in_page(locale, code, next.as_deref()));
+        }
+    };
+    let started = super::start_session(
+        &state,
+        &parts,
+        &user,
+        &ip,
+        serde_json::json!({ "method": "password" }),
+        now,
+    )
+    .await;
+    let session = match started {
+        Ok(s) => s,
+        Err(e) => {
+            tracing::error!(error = %e, "cannot start a session");
+            return see_other(&sign_in_page(locale, "unavailable", next.as_deref()));
+        }
+    };
+    let target = next.unwrap_or_else(|| {
+        if user.role.is_staff() {
+            app::paths::admin(locale)
+        } else {
+            app::paths::account(locale)
+        }
+    });
+    super::see_other_with_session(&state, &target, &session.token)
+}
