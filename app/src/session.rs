@@ -54,8 +54,14 @@ pub fn clear_cookie(secure: bool) -> String {
 
 pub(crate) fn state() -> Result<AppState, AppError> {
     use_context::<AppState>().ok_or_else(|| {
-        let path = use_context::<http::request::Parts>().map(|p| p.uri.path().to_owned());
-        tracing::error!(?path, "AppState missing from the server function context");
+        match use_context::<http::request::Parts>() {
+            Some(parts) => tracing::error!(
+                path = parts.uri.path(),
+                "AppState missing from the server function context"
+            ),
+            // The request is gone (the client disconnected mid-render): nothing to answer.
+            None => tracing::debug!("a server function outlived its request"),
+        }
         AppError::Internal
     })
 }
