@@ -20,9 +20,8 @@ pub fn cookie_name(secure: bool) -> &'static str {
     if secure { SECURE_COOKIE } else { COOKIE }
 }
 
-/// The session token in the request's `Cookie` headers, if any.
-pub fn token_from_headers(headers: &HeaderMap, secure: bool) -> Option<String> {
-    let name = cookie_name(secure);
+/// The value of cookie `name` in the request's `Cookie` headers, if any.
+pub fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(http::header::COOKIE)
         .iter()
@@ -31,7 +30,11 @@ pub fn token_from_headers(headers: &HeaderMap, secure: bool) -> Option<String> {
         .filter_map(|pair| pair.trim().split_once('='))
         .find(|(k, _)| *k == name)
         .map(|(_, v)| v.trim().to_owned())
-        .filter(|v| !v.is_empty())
+}
+
+/// The session token in the request's `Cookie` headers, if any.
+pub fn token_from_headers(headers: &HeaderMap, secure: bool) -> Option<String> {
+    cookie_value(headers, cookie_name(secure)).filter(|v| !v.is_empty())
 }
 
 /// `Set-Cookie` for a new session: HttpOnly, SameSite=Lax, Secure behind TLS, and a

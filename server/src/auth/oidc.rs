@@ -241,15 +241,7 @@ fn state_cookie(value: &str, max_age: i64, secure: bool) -> String {
 }
 
 fn state_from_cookie(headers: &http::HeaderMap, secure: bool) -> Option<String> {
-    let name = state_cookie_name(secure);
-    headers
-        .get_all(http::header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v.trim().to_owned())
+    app::session::cookie_value(headers, state_cookie_name(secure))
 }
 
 fn with_cookie(mut res: Response, cookie: &str) -> Response {
