@@ -69,16 +69,50 @@ pub(crate) fn state() -> Result<AppState, AppError> {
     })
 }
 
+/// The request's session, resumed at most once however many server functions and checks ask
+/// for it. The server puts an empty slot into every request's extensions; the first caller
+/// fills it.
+#[derive(Clone, Default)]
+pub struct SessionSlot(std::sync::Arc<std::sync::OnceLock<Option<ActiveSession>>>);
+
+impl std::fmt::Debug for SessionSlot {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SessionSlot")
+    }
+}
+
+/// The live session behind the request's cookie, using (and filling) the request's slot.
+pub async fn resume_for_request(
+    state: &AppState,
+    headers: &HeaderMap,
+    slot: Option<&SessionSlot>,
+) -> domain::DomainResult<Option<ActiveSession>> {
+    if let Some(known) = slot.and_then(|s| s.0.get()) {
+        return Ok(known.clone());
+    }
+    let session = match token_from_headers(headers, state.secure_cookies) {
+        Some(token) => sessions::resume(&state.db, &token, state.sessions, Utc::now()).await?,
+        None => None,
+    };
+    if let Some(slot) = slot {
+        // Two concurrent first callers resume the same row; either answer is the same.
+        let _ = slot.0.set(session.clone());
+    }
+    Ok(session)
+}
+
 /// The live session of this request, if any.
 pub async fn current() -> Result<Option<ActiveSession>, AppError> {
     let state = state()?;
     let Some(parts) = use_context::<http::request::Parts>() else {
         return Ok(None);
     };
-    let Some(token) = token_from_headers(&parts.headers, state.secure_cookies) else {
-        return Ok(None);
-    };
-    Ok(sessions::resume(&state.db, &token, state.sessions, Utc::now()).await?)
+    Ok(resume_for_request(
+        &state,
+        &parts.headers,
+        parts.extensions.get::<SessionSlot>(),
+    )
+    .await?)
 }
 
 /// The session, or [`AppError::NotSignedIn`].

@@ -191,7 +191,7 @@ pub fn router(config: &Config, db: DatabaseConnection) -> anyhow::Result<Router>
             state.clone(),
             crate::auth::csrf::check_origin,
         ))
-        .layer(axum::middleware::from_fn(crate::auth::client_ip));
+        .layer(axum::middleware::from_fn(crate::auth::request_context));
     Ok(http_layers::apply(router, config).with_state(state))
 }
 

@@ -98,8 +98,10 @@ pub fn router() -> Router<ServerState> {
         .route("/auth/oidc/{provider}/callback", get(oidc::callback))
 }
 
-/// Records the TCP peer as [`ClientIp`] for the audit log and server functions.
-pub async fn client_ip(mut req: Request, next: Next) -> Response {
+/// Per-request context for the audit log and the session checks: the TCP peer as
+/// [`ClientIp`], and an empty [`app::session::SessionSlot`] so the session is resumed from the
+/// database at most once per request (and not at all for requests that never ask).
+pub async fn request_context(mut req: Request, next: Next) -> Response {
     if let Some(ConnectInfo(addr)) = req
         .extensions()
         .get::<ConnectInfo<std::net::SocketAddr>>()
@@ -107,6 +109,8 @@ pub async fn client_ip(mut req: Request, next: Next) -> Response {
     {
         req.extensions_mut().insert(ClientIp(addr.ip().to_string()));
     }
+    req.extensions_mut()
+        .insert(app::session::SessionSlot::default());
     next.run(req).await
 }
 
@@ -210,20 +214,15 @@ pub async fn guard_admin_pages(
     if !(rest == "/admin" || rest.starts_with("/admin/")) {
         return next.run(req).await;
     }
-    let signed_in = match app::session::token_from_headers(req.headers(), state.app.secure_cookies)
-    {
-        Some(token) => matches!(
-            domain::auth::sessions::resume(
-                &state.app.db,
-                &token,
-                state.app.sessions,
-                chrono::Utc::now()
-            )
-            .await,
-            Ok(Some(_))
-        ),
-        None => false,
-    };
+    let signed_in = matches!(
+        app::session::resume_for_request(
+            &state.app,
+            req.headers(),
+            req.extensions().get::<app::session::SessionSlot>(),
+        )
+        .await,
+        Ok(Some(_))
+    );
     if signed_in {
         return next.run(req).await;
     }
