@@ -33,14 +33,6 @@ pub fn csrf_token() -> String {
         .unwrap_or_default()
 }
 
-/// Whether the signed-in person is an administrator.
-pub fn viewer_is_admin() -> bool {
-    use_context::<AdminViewer>()
-        .and_then(|v| v.0.get_untracked())
-        .and_then(Result::ok)
-        .is_some_and(|v| v.role.is_admin())
-}
-
 /// `2026-11-26T05:14:00Z` → `2026-11-26 05:14 UTC`.
 pub fn short_time(rfc3339: &str) -> String {
     match (rfc3339.get(..10), rfc3339.get(11..16)) {
