@@ -2,16 +2,28 @@
 #   make run    build and start the store with the demo catalog on SQLite (http://127.0.0.1:3000)
 #   make test   the whole test suite (what CI runs)
 # Both install what they need first (see .ci/ensure-tools); a second run skips what is there.
+# More: make dist (the production build), make bench, make timings — see docs/building.md.
 
 SHELL := /bin/bash
 ROOT := $(abspath .)
 export PATH := $(ROOT)/frontend/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
+# One build cache for every clone on this machine: `target` in the clone is a link to it, so
+# `make run`, `make test` and CI reuse what any of them compiled (paths such as
+# target/release/server stay as documented). A real `target` directory is left alone.
+PORTFRONT_CACHE ?= $(HOME)/.cache/portfront
+export FUZZ_TARGET_DIR ?= $(PORTFRONT_CACHE)/fuzz-target
+
 # Where tests find PostgreSQL (trust auth on this machine); empty disables the PostgreSQL pass.
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: run test tools test-tools site lint unit fuzz e2e bench fmt clean-data
+# The production server build: one codegen unit, fat LTO (slow to build, the fastest binary).
+# The everyday release profile in Cargo.toml builds much faster (docs/building.md).
+DIST_ENV := CARGO_PROFILE_RELEASE_LTO=fat CARGO_PROFILE_RELEASE_CODEGEN_UNITS=1 \
+	CARGO_PROFILE_RELEASE_INCREMENTAL=false
+
+.PHONY: run test tools test-tools target-dir site dist lint unit fuzz e2e bench timings fmt clean-data
 
 run: tools site
 	@mkdir -p data
@@ -23,29 +35,39 @@ run: tools site
 
 test: test-tools lint unit fuzz site e2e
 
-tools:
+tools: target-dir
 	@.ci/ensure-tools build
 
-test-tools:
+test-tools: target-dir
 	@.ci/ensure-tools test
 
-# The release site: server binary in target/release/server, wasm/JS/CSS in target/site/pkg.
-site:
-	cargo leptos build --release
+target-dir:
+	@if [ ! -e target ] && [ ! -L target ]; then \
+		mkdir -p "$(PORTFRONT_CACHE)/target" && ln -s "$(PORTFRONT_CACHE)/target" target && \
+		echo "target -> $(PORTFRONT_CACHE)/target (shared build cache)"; \
+	fi
 
-lint:
+# The release site: server binary in target/release/server, wasm/JS/CSS in target/site/pkg.
+site: target-dir
+	.ci/build-site $(SITE_FLAGS)
+
+# The same site with the production server profile (what `make bench` compares against).
+dist: target-dir
+	$(DIST_ENV) .ci/build-site $(SITE_FLAGS)
+
+lint: target-dir
 	cargo fmt --all -- --check
 	cargo clippy --workspace --exclude frontend --all-targets --features app/ssr -- -D warnings
 	cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 
 # Unit and integration tests: SQLite always, PostgreSQL too when it answers.
-unit:
+unit: target-dir
 	@if [ -n "$(PG_TEST_URL)" ] && pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then \
 		echo "PostgreSQL answers: database tests run on SQLite and PostgreSQL"; \
-		PORTFRONT_TEST_PG_URL="$(PG_TEST_URL)" cargo test --workspace --exclude frontend --features app/ssr; \
+		PORTFRONT_TEST_PG_URL="$(PG_TEST_URL)" cargo test $(CARGO_FLAGS) --workspace --exclude frontend --features app/ssr; \
 	else \
 		echo "PostgreSQL does not answer: database tests run on SQLite only"; \
-		cargo test --workspace --exclude frontend --features app/ssr; \
+		cargo test $(CARGO_FLAGS) --workspace --exclude frontend --features app/ssr; \
 	fi
 
 e2e:
@@ -55,8 +77,13 @@ e2e:
 fuzz:
 	server/domain/fuzz/run-bounded.sh $${FUZZ_SECONDS:-10}
 
-bench:
+# Load tests: the everyday release build and the production build side by side (bench/).
+bench: tools
 	bench/run.sh
+
+# Wall time of every step of `make test` and `make run` (docs/building.md).
+timings:
+	bench/timings.sh $${TIMINGS:-all}
 
 fmt:
 	cargo fmt --all

@@ -13,7 +13,7 @@ pub mod error;
 #[cfg(feature = "auth")]
 pub mod exporter;
 pub mod form;
-#[cfg(feature = "logistics")]
+#[cfg(any(feature = "locations", feature = "logistics"))]
 pub mod logistics;
 pub mod money;
 #[cfg(any(feature = "eco", feature = "auth"))]

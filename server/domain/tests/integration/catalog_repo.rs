@@ -1,7 +1,7 @@
 //! The catalog repository against real databases (SQLite, and PostgreSQL when available),
 //! seeded with the demo dataset.
 
-mod common;
+use crate::common;
 
 use domain::catalog::demo::{SeedOutcome, seed};
 use domain::catalog::model::{ListingParams, PAGE_SIZE, ProductFilter};

@@ -1,7 +1,7 @@
 //! API clients against real databases (SQLite, and PostgreSQL when available): create, list,
 //! authenticate, revoke — and nothing stored that could replay a secret.
 
-mod common;
+use crate::common;
 
 use domain::DomainError;
 use domain::auth::Scope;

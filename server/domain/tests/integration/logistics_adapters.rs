@@ -11,11 +11,11 @@ use domain::logistics::{
     SourceId,
 };
 
-const HMAC_VECTOR: &str = include_str!("data/logistics/dcsa2-callback-hmac-vector.txt");
-const DCSA3_LOAD: &str = include_str!("data/logistics/dcsa3-equipment-load-at-caimep.json");
-const IFTSTA_LOAD: &str = include_str!("data/logistics/iftsta-loaded-at-caimep.edi");
-const COARRI_DISC: &str = include_str!("data/logistics/coarri-discharge-at-portklang.edi");
-const CODECO_GTIN: &str = include_str!("data/logistics/codeco-gatein-at-caimep.edi");
+const HMAC_VECTOR: &str = include_str!("../data/logistics/dcsa2-callback-hmac-vector.txt");
+const DCSA3_LOAD: &str = include_str!("../data/logistics/dcsa3-equipment-load-at-caimep.json");
+const IFTSTA_LOAD: &str = include_str!("../data/logistics/iftsta-loaded-at-caimep.edi");
+const COARRI_DISC: &str = include_str!("../data/logistics/coarri-discharge-at-portklang.edi");
+const CODECO_GTIN: &str = include_str!("../data/logistics/codeco-gatein-at-caimep.edi");
 
 fn source() -> SourceId {
     SourceId::parse("crx").expect("valid source")

@@ -2,7 +2,7 @@
 //! exporter profile and catalog administration, against real databases (SQLite, and
 //! PostgreSQL when available). Refusals must leave nothing half-written.
 
-mod common;
+use crate::common;
 
 use chrono::Utc;
 use domain::DomainError;

@@ -217,9 +217,10 @@ fn band(lat: f64) -> i32 {
 
 impl Land {
     fn load() -> Self {
-        let polygons: Vec<Polygon> =
-            serde_json::from_str(include_str!("data/logistics/ne-land-50m-asia-pacific.json"))
-                .expect("the land file parses");
+        let polygons: Vec<Polygon> = serde_json::from_str(include_str!(
+            "../data/logistics/ne-land-50m-asia-pacific.json"
+        ))
+        .expect("the land file parses");
         let mut bands: std::collections::HashMap<i32, Vec<Edge>> = std::collections::HashMap::new();
         // Every ring counts on its own: holes flip the parity back, as even-odd wants.
         for ring in polygons.iter().flatten() {

@@ -1,7 +1,7 @@
 //! Staff accounts, password sign-in, sessions and the audit log against real databases
 //! (SQLite, and PostgreSQL when available).
 
-mod common;
+use crate::common;
 
 use chrono::{Duration, Utc};
 use domain::DomainError;

@@ -1,0 +1,13 @@
+//! The domain's integration tests, one binary (one link, one copy of the generic code) with a
+//! module per area: repositories on SQLite and PostgreSQL (`PORTFRONT_TEST_PG_URL`), and the
+//! logistics adapters, routing and shipment picture against the sample data in `../data`.
+
+mod common;
+
+mod accounts_repo;
+mod auth_repo;
+mod catalog_repo;
+mod logistics_adapters;
+mod logistics_routing;
+mod logistics_shipment;
+mod people_repo;
