@@ -1,53 +1,177 @@
 #!/usr/bin/env bash
-# Load test: starts the release server on a fresh demo database and runs wrk against the
-# product page and a listing page. Prints requests/s and latency percentiles.
-#   bench/run.sh [connections=64] [duration=20s] [threads=2]
+# Load tests, every figure next to nginx serving the same bytes in the same run (so a slow or
+# busy machine shows as a lower nginx figure, not as a regression of ours):
+#   /healthz, a static asset, the cached anonymous product page, the signed-in product page,
+#   the admin dashboard — each against nginx, the everyday release build (`make site`, what
+#   `make run` and the browser tests use) and the production build (`make dist`: fat LTO);
+# then the first load of pages in headless Chromium (bench/first-load.mjs).
+#   bench/run.sh [connections=64] [duration=10s] [threads=2]     (`make bench`)
+# BENCH_SKIP_BUILD=1 uses the two binaries already in $BENCH_DIR (default target/bench).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 conns="${1:-64}"
-duration="${2:-20s}"
+duration="${2:-10s}"
 threads="${3:-2}"
 port="${BENCH_PORT:-3500}"
+nginx_port="${BENCH_NGINX_PORT:-3510}"
+bins="${BENCH_DIR:-target/bench}"
+product="/en/products/brushless-dc-motor-57mm-24v-105w"
 
-if ! command -v wrk >/dev/null; then
-  echo "installing wrk (Debian package)"
-  sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
-  ${sudo_cmd} apt-get update -qq && DEBIAN_FRONTEND=noninteractive ${sudo_cmd} apt-get install -y -qq wrk >/dev/null
+need() {
+  command -v "$1" >/dev/null && return
+  echo "installing $2 (Debian package)"
+  local sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  ${sudo_cmd} apt-get update -qq && DEBIAN_FRONTEND=noninteractive ${sudo_cmd} apt-get install -y -qq "$2" >/dev/null
+}
+need wrk wrk
+need nginx nginx
+
+# The two builds of the same commit.
+mkdir -p "$bins"
+if [ -z "${BENCH_SKIP_BUILD:-}" ]; then
+  echo "== building the everyday release site (make site) and the production server (make dist)"
+  make --no-print-directory site >/dev/null
+  cp target/release/server "$bins/server-release"
+  make --no-print-directory dist >/dev/null
+  cp target/release/server "$bins/server-dist"
+  # Leave the everyday binary in place for `make run` and the browser tests.
+  cp "$bins/server-release" target/release/server
 fi
-[ -x target/release/server ] || { echo "build first: cargo leptos build --release (or make site)"; exit 1; }
 
 dir="$(mktemp -d)"
-trap 'kill "${pid:-0}" 2>/dev/null || true; wait "${pid:-0}" 2>/dev/null || true; rm -rf "$dir"' EXIT
-DATABASE_URL="sqlite://${dir}/bench.db?mode=rwc" PORTFRONT_DEMO=1 PORTFRONT_DATA_DIR="$dir" \
-  LEPTOS_SITE_ADDR="127.0.0.1:${port}" LEPTOS_SITE_ROOT="$PWD/target/site" RUST_LOG=warn \
-  ./target/release/server serve &
-pid=$!
-for _ in $(seq 1 100); do
-  curl -fsS "http://127.0.0.1:${port}/readyz" >/dev/null 2>&1 && break
-  sleep 0.1
-done
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
+  [ -f "$dir/nginx.pid" ] && kill "$(cat "$dir/nginx.pid")" 2>/dev/null || true
+  rm -rf "$dir"
+}
+trap cleanup EXIT
 
-run() {
-  local name="$1" path="$2" cookie="${3:-}"
-  curl -fsS -o /dev/null ${cookie:+-H "Cookie: ${cookie}"} "http://127.0.0.1:${port}${path}"
-  echo "== ${name}: ${path} (${conns} connections, ${threads} threads, ${duration})"
-  wrk -t"${threads}" -c"${conns}" -d"${duration}" --latency ${cookie:+-H "Cookie: ${cookie}"} \
-    "http://127.0.0.1:${port}${path}" \
-    | grep -E "Requests/sec|Latency|50%|90%|99%|Non-2xx|Socket errors"
-  echo "   server RSS: $(ps -o rss= -p "$pid" | awk '{printf "%.1f MiB", $1/1024}')"
+# One database for both servers, seeded with the demo dataset and a signed-in admin.
+export DATABASE_URL="sqlite://${dir}/bench.db?mode=rwc" PORTFRONT_DATA_DIR="$dir" RUST_LOG=warn
+PORTFRONT_DEMO=1 "$bins/server-release" create-admin --email bench@example.com <<<"bench admin password 2026" >/dev/null 2>&1 || true
+
+start_server() {
+  local bin="$1"
+  PORTFRONT_DEMO=1 LEPTOS_SITE_ADDR="127.0.0.1:${port}" LEPTOS_SITE_ROOT="$PWD/target/site" \
+    "$bin" serve &
+  pids+=($!)
+  server_pid=$!
+  for _ in $(seq 1 200); do
+    curl -fsS "http://127.0.0.1:${port}/readyz" >/dev/null 2>&1 && return
+    sleep 0.05
+  done
+  echo "server did not start" >&2; exit 1
+}
+stop_server() { kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; }
+
+sign_in() {
+  curl -fsS -o /dev/null -D - -H "Origin: http://127.0.0.1:${port}" \
+    --data-urlencode "email=bench@example.com" --data-urlencode "password=bench admin password 2026" \
+    "http://127.0.0.1:${port}/auth/password" | sed -n 's/^set-cookie: \(pf_session=[^;]*\).*/\1/ip'
 }
 
-run "product page" "/en/products/brushless-dc-motor-57mm-24v-105w"
-run "listing page" "/en/products?origin=CN&page=2"
+# nginx serves, as static files, exactly the bytes our server answers (fetched below).
+mkdir -p "$dir/www"
+cat >"$dir/nginx.conf" <<EOF
+user root;
+worker_processes 2;
+pid $dir/nginx.pid;
+error_log $dir/nginx-error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  sendfile on;
+  tcp_nopush on;
+  keepalive_requests 1000000;
+  types { text/html html; text/css css; text/plain txt; }
+  server {
+    listen 127.0.0.1:${nginx_port};
+    root $dir/www;
+  }
+}
+EOF
 
-# Signed in: no page cache; every request resumes the session from the database.
-password="bench admin password 2026"
-printf '%s\n' "$password" | DATABASE_URL="sqlite://${dir}/bench.db?mode=rwc" PORTFRONT_DATA_DIR="$dir" \
-  RUST_LOG=warn ./target/release/server create-admin --email bench@example.com >/dev/null
-start=$(date +%s%N)
-cookie=$(curl -fsS -o /dev/null -D - -H "Origin: http://127.0.0.1:${port}" \
-  --data-urlencode "email=bench@example.com" --data-urlencode "password=${password}" \
-  "http://127.0.0.1:${port}/auth/password" | sed -n 's/^set-cookie: \(pf_session=[^;]*\).*/\1/ip')
-echo "== password sign-in (argon2id verify + session): $(( ($(date +%s%N) - start) / 1000000 )) ms"
-run "product page, signed in" "/en/products/brushless-dc-motor-57mm-24v-105w" "$cookie"
-run "admin dashboard, signed in" "/en/admin" "$cookie"
+# Fetch each benchmarked response once from the everyday build, for nginx.
+start_server "$bins/server-release"
+cookie="$(sign_in)"
+css_path="$(curl -fsS "http://127.0.0.1:${port}${product}" | grep -o '/pkg/portfront[^"]*\.css' | head -n1)"
+curl -fsS -o "$dir/www/healthz.txt" "http://127.0.0.1:${port}/healthz"
+curl -fsS -o "$dir/www/asset.css" "http://127.0.0.1:${port}${css_path}"
+curl -fsS -o "$dir/www/product.html" "http://127.0.0.1:${port}${product}"
+curl -fsS -o "$dir/www/product-signed-in.html" -H "Cookie: ${cookie}" "http://127.0.0.1:${port}${product}"
+curl -fsS -o "$dir/www/dashboard.html" -H "Cookie: ${cookie}" "http://127.0.0.1:${port}/en/admin"
+stop_server
+nginx -p "$dir" -c "$dir/nginx.conf"
+
+# name | our path | nginx file | needs the session cookie
+cases=(
+  "healthz|/healthz|/healthz.txt|"
+  "static asset (CSS)|${css_path}|/asset.css|"
+  "product page, anonymous (page cache)|${product}|/product.html|"
+  "product page, signed in|${product}|/product-signed-in.html|cookie"
+  "admin dashboard, signed in|/en/admin|/dashboard.html|cookie"
+)
+
+# wrk → "req/s p50 p99"
+measure() {
+  local url="$1" header="${2:-}"
+  wrk -t"${threads}" -c"${conns}" -d"${duration}" --latency ${header:+-H "$header"} "$url" | awk '
+    /Requests\/sec/ { rps = $2 }
+    /^ +50%/ { p50 = $2 }
+    /^ +99%/ { p99 = $2 }
+    /Non-2xx/ { bad = $NF }
+    END { printf "%s %s %s %s", rps, p50, p99, (bad == "" ? 0 : bad) }'
+}
+
+declare -A result
+for build in release dist; do
+  start_server "$bins/server-$build"
+  cookie="$(sign_in)"
+  for c in "${cases[@]}"; do
+    IFS='|' read -r name ours _ needs <<<"$c"
+    # Warm the caches (page cache, session slot) first.
+    curl -fsS -o /dev/null ${needs:+-H "Cookie: ${cookie}"} "http://127.0.0.1:${port}${ours}"
+    result["$build|$name"]="$(measure "http://127.0.0.1:${port}${ours}" ${needs:+"Cookie: ${cookie}"})"
+  done
+  result["$build|rss"]="$(ps -o rss= -p "$server_pid" | awk '{printf "%.0f", $1/1024}')"
+  stop_server
+done
+for c in "${cases[@]}"; do
+  IFS='|' read -r name _ file _ <<<"$c"
+  result["nginx|$name"]="$(measure "http://127.0.0.1:${nginx_port}${file}")"
+done
+
+echo
+echo "== ${conns} connections, ${threads} wrk threads, ${duration} each; nginx serves the same bytes"
+printf '%-38s %10s | %10s %6s %8s %8s | %10s %6s %8s %8s\n' "" "nginx r/s" "release" "×nginx" "p50" "p99" "dist" "×nginx" "p50" "p99"
+for c in "${cases[@]}"; do
+  IFS='|' read -r name _ _ _ <<<"$c"
+  read -r n_rps _ _ _ <<<"${result["nginx|$name"]}"
+  read -r r_rps r_p50 r_p99 r_bad <<<"${result["release|$name"]}"
+  read -r d_rps d_p50 d_p99 d_bad <<<"${result["dist|$name"]}"
+  printf '%-38s %10.0f | %10.0f %6.2f %8s %8s | %10.0f %6.2f %8s %8s\n' "$name" "$n_rps" \
+    "$r_rps" "$(echo "$r_rps / $n_rps" | bc -l)" "$r_p50" "$r_p99" \
+    "$d_rps" "$(echo "$d_rps / $n_rps" | bc -l)" "$d_p50" "$d_p99"
+  [ "$r_bad" = 0 ] && [ "$d_bad" = 0 ] || echo "   (non-2xx answers: release ${r_bad}, dist ${d_bad})"
+done
+echo "server RSS after the run: release ${result["release|rss"]} MiB, dist ${result["dist|rss"]} MiB"
+product_ratio="$(echo "${result["release|product page, anonymous (page cache)"]%% *} / ${result["dist|product page, anonymous (page cache)"]%% *}" | bc -l)"
+printf 'everyday release build / production build, cached product page: %.2f\n' "$product_ratio"
+
+echo
+echo "== first load in headless Chromium (empty cache; median of ${FIRST_LOAD_RUNS:-5} runs)"
+start_server "$bins/server-release"
+cookie="$(sign_in)"
+{
+  node bench/first-load.mjs "http://127.0.0.1:${port}" "${product}" /en
+  FIRST_LOAD_COOKIE="${cookie}" node bench/first-load.mjs "http://127.0.0.1:${port}" /en/admin/users
+} 2>&1 | node -e '
+    const lines = require("fs").readFileSync(0, "utf8").trim().split("\n");
+    for (const l of lines) {
+      let r; try { r = JSON.parse(l); } catch { console.log(l); continue; }
+      const kb = (b) => (b / 1024).toFixed(1) + " KB";
+      const parts = Object.entries(r.by_type).map(([k, v]) => `${k} ${kb(v.transfer)}`).join(", ");
+      console.log(`${r.page} cpu×${r.cpu_throttle}: ${kb(r.transferred_bytes_total)} transferred (${parts}); interactive after ${r.interactive_ms_median} ms (max ${r.interactive_ms_max})`);
+    }'
+stop_server

@@ -62,7 +62,8 @@ PY
 
 total_start=$(date +%s)
 failed=0
-reports_before=$(ls target/cargo-timings/cargo-timing-2*.html target/front/cargo-timings/cargo-timing-2*.html 2>/dev/null | sort)
+marker="$out/.started"
+touch "$marker"
 if [ "$what" = test ] || [ "$what" = all ]; then
   for s in test-tools lint unit fuzz site e2e; do
     case "$s" in
@@ -78,8 +79,8 @@ if [ "$failed" = 0 ] && { [ "$what" = run ] || [ "$what" = all ]; }; then
   step "make run again: to /readyz" serve_until_ready
 fi
 printf '%-28s %8d s\n' "total" "$(( $(date +%s) - total_start ))" | tee -a "$summary"
-reports_after=$(ls target/cargo-timings/cargo-timing-2*.html target/front/cargo-timings/cargo-timing-2*.html 2>/dev/null | sort)
-new_reports=$(comm -13 <(echo "$reports_before") <(echo "$reports_after"))
+new_reports=$(find target/cargo-timings/ target/front/cargo-timings/ -name 'cargo-timing-2*.html' \
+  -newer "$marker" 2>/dev/null | sort)
 if [ -n "$new_reports" ]; then
   # shellcheck disable=SC2086
   slowest_crates $new_reports | tee -a "$summary"
