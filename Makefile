@@ -49,11 +49,11 @@ target-dir:
 
 # The release site: server binary in target/release/server, wasm/JS/CSS in target/site/pkg.
 site: target-dir
-	.ci/build-site $(SITE_FLAGS)
+	.ci/build-site --split --precompress $(SITE_FLAGS)
 
 # The same site with the production server profile (what `make bench` compares against).
 dist: target-dir
-	$(DIST_ENV) .ci/build-site $(SITE_FLAGS)
+	$(DIST_ENV) .ci/build-site --split --precompress $(SITE_FLAGS)
 
 lint: target-dir
 	cargo fmt --all -- --check

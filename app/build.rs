@@ -133,7 +133,9 @@ fn main() {
             grp
         );
     }
-    out.push_str("        }\n    }\n    /// The locale's UI texts.\n    pub const fn messages(self) -> &'static Messages {\n        match self {\n");
+    // On the server every table is compiled in; the browser bundle has none: an island reads
+    // the texts of its page's locale, which the page carries (`i18n::PageTexts`).
+    out.push_str("        }\n    }\n    /// The locale's UI texts.\n    #[cfg(not(feature = \"hydrate\"))]\n    pub fn messages(self) -> &'static Messages {\n        match self {\n");
     for (tag, _, _) in &locales {
         let _ = writeln!(
             out,
@@ -142,7 +144,7 @@ fn main() {
             variant(tag).to_ascii_uppercase()
         );
     }
-    out.push_str("        }\n    }\n}\n\n");
+    out.push_str("        }\n    }\n    /// The UI texts of the page (in the browser there is only the page's locale).\n    #[cfg(feature = \"hydrate\")]\n    pub fn messages(self) -> &'static Messages {\n        crate::i18n::page_messages()\n    }\n}\n\n");
     out.push_str("/// Every UI text of one locale; fields are the keys of `locales/en.json`.\n");
     out.push_str("#[derive(Debug)]\npub struct Messages {\n");
     for key in en.keys() {
@@ -153,7 +155,17 @@ fn main() {
     for key in en.keys() {
         let _ = writeln!(out, "            {key:?} => self.{key},");
     }
-    out.push_str("            _ => return None,\n        })\n    }\n}\n\n");
+    out.push_str("            _ => return None,\n        })\n    }\n\n");
+    out.push_str("    /// Every `(key, text)`, to send the page's texts to its islands.\n    pub fn entries(&self) -> Vec<(&'static str, &'static str)> {\n        vec![\n");
+    for key in en.keys() {
+        let _ = writeln!(out, "            ({key:?}, self.{key}),");
+    }
+    out.push_str("        ]\n    }\n\n");
+    out.push_str("    /// A table from texts looked up by key (missing ones are empty); the texts live as long\n    /// as the page, so they are leaked once.\n    #[cfg(feature = \"hydrate\")]\n    pub fn from_lookup(mut text: impl FnMut(&str) -> Option<String>) -> Messages {\n        let mut leak = |key: &str| -> &'static str { Box::leak(text(key).unwrap_or_default().into_boxed_str()) };\n        Messages {\n");
+    for key in en.keys() {
+        let _ = writeln!(out, "            {key}: leak({key:?}),");
+    }
+    out.push_str("        }\n    }\n}\n\n");
     let mut missing_list = String::new();
     for (tag, messages, _) in &locales {
         for key in messages.keys() {
@@ -180,7 +192,7 @@ fn main() {
         );
         let _ = writeln!(
             out,
-            "static {}: Messages = Messages {{",
+            "#[cfg(not(feature = \"hydrate\"))]\nstatic {}: Messages = Messages {{",
             variant(tag).to_ascii_uppercase()
         );
         for (key, en_text) in &en {

@@ -1,11 +1,11 @@
-//! The stylesheet and hydration scripts in the document head, with the hashed file names
-//! cargo-leptos writes to `hash.txt` beside the binary. The names are read once per process,
-//! not on every page (Leptos' own components read the file per request).
+//! The stylesheet and the islands loader in the document head, with the hashed file names
+//! cargo-leptos writes to `hash.txt` beside the binary. The names, the loader's text and its
+//! CSP hash are made once per process, not on every page (Leptos' own components read the
+//! file per request).
 
 use std::sync::OnceLock;
 
 use leptos::config::LeptosOptions;
-use leptos::nonce::use_nonce;
 use leptos::prelude::*;
 
 /// Public paths of the built site's CSS, JS and wasm.
@@ -65,30 +65,83 @@ impl AssetPaths {
     }
 }
 
-/// `<link>` to the stylesheet, preloads of the JS and wasm, and the module script that
-/// hydrates the page (with the page's CSP nonce).
+/// The islands loader: on a page with `<leptos-island>` elements it loads the bundle, starts
+/// the reactive runtime and hydrates every island, outermost first (an island's server-rendered
+/// children, `<leptos-children>`, are handed back to it); a page without islands loads no
+/// JavaScript or wasm at all. Either way `<html data-hydrated="true">` marks the moment the
+/// page is fully interactive (tests and monitoring wait for it).
+const LOADER: &str = r#"const ready = () => document.documentElement.setAttribute("data-hydrated", "true");
+if (!document.querySelector("leptos-island")) { ready(); } else {
+  import(JS).then(async (mod) => {
+    await mod.default({ module_or_path: WASM });
+    mod.hydrate();
+    const pending = [];
+    const visit = async (node) => {
+      if (node.nodeType !== Node.ELEMENT_NODE) return;
+      const tag = node.tagName.toLowerCase();
+      if (tag === "leptos-island") {
+        const run = mod[node.dataset.component];
+        if (run) {
+          const children = pending[pending.length - 1];
+          if (children) children();
+          await run(node);
+        } else {
+          console.warn("no code for the island " + node.dataset.component);
+        }
+      } else if (tag === "leptos-children") {
+        pending.push(node.$$on_hydrate);
+        for (const child of node.children) await visit(child);
+        pending.pop();
+        return;
+      }
+      for (const child of node.children) await visit(child);
+    };
+    await visit(document.body);
+    ready();
+  });
+}"#;
+
+/// The loader of this build and the hash the page policy allows it by.
+#[derive(Debug)]
+pub struct Loader {
+    pub script: String,
+    /// Base64 SHA-256 of `script`, for `script-src 'sha256-…'`.
+    pub sha256: String,
+}
+
+impl Loader {
+    /// The loader for the asset names of `paths`.
+    pub fn new(paths: &AssetPaths) -> Self {
+        let script = format!(
+            "const JS = {js:?};\nconst WASM = {wasm:?};\n{LOADER}",
+            js = paths.js,
+            wasm = paths.wasm
+        );
+        let sha256 = crate::csp::sha256_base64(&script);
+        Self { script, sha256 }
+    }
+
+    /// The loader of this build, made on first use.
+    pub fn get(options: &LeptosOptions) -> &'static Loader {
+        static LOADER_OF_BUILD: OnceLock<Loader> = OnceLock::new();
+        LOADER_OF_BUILD.get_or_init(|| Loader::new(AssetPaths::get(options)))
+    }
+}
+
+/// `<link>` to the stylesheet and the islands loader (allowed by its hash: the page needs no
+/// nonce in its body, so cached pages can be stored compressed).
 #[component]
 pub fn SiteAssets(options: LeptosOptions) -> impl IntoView {
+    // Islands mode: only what islands create is numbered and sent for hydration; the rest of
+    // the page is plain HTML (what Leptos' own `HydrationScripts` does in islands mode).
+    if let Some(sc) = Owner::current_shared_context() {
+        sc.set_is_hydrating(false);
+    }
     let paths = AssetPaths::get(&options);
-    let nonce = use_nonce();
-    let loader = format!(
-        "import init, {{ hydrate }} from {js:?};\ninit({{ module_or_path: {wasm:?} }}).then(() => hydrate());",
-        js = paths.js,
-        wasm = paths.wasm
-    );
+    let loader = Loader::get(&options);
     view! {
         <link id="leptos" rel="stylesheet" href=paths.css.as_str() />
-        <link rel="modulepreload" href=paths.js.as_str() crossorigin="anonymous" />
-        <link
-            rel="preload"
-            href=paths.wasm.as_str()
-            r#as="fetch"
-            r#type="application/wasm"
-            crossorigin="anonymous"
-        />
-        <script type="module" nonce=nonce>
-            {loader}
-        </script>
+        <script type="module" inner_html=loader.script.as_str()></script>
     }
 }
 

@@ -100,6 +100,43 @@ pub fn use_i18n() -> &'static Messages {
     use_locale().messages()
 }
 
+/// The `id` of the element that carries a page's texts for its islands.
+pub const PAGE_TEXTS_ID: &str = "pf-texts";
+
+/// The texts of the page's locale as JSON for its islands: the browser bundle carries no
+/// translation tables (they would weigh more than the code that uses them). Pages with
+/// islands render this once; it is data, not script, so the page policy does not apply.
+#[component]
+pub fn PageTexts(locale: Locale) -> impl IntoView {
+    let map: serde_json::Map<String, serde_json::Value> = locale
+        .messages()
+        .entries()
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), serde_json::Value::from(v)))
+        .collect();
+    // `<` is escaped so no text can end the element early.
+    let json = serde_json::Value::Object(map)
+        .to_string()
+        .replace('<', "\\u003c");
+    view! { <script type="application/json" id=PAGE_TEXTS_ID inner_html=json></script> }
+}
+
+/// The page's texts, read once from its [`PageTexts`] element (empty texts if it is missing).
+#[cfg(feature = "hydrate")]
+pub fn page_messages() -> &'static Messages {
+    static TEXTS: std::sync::OnceLock<&'static Messages> = std::sync::OnceLock::new();
+    TEXTS.get_or_init(|| {
+        let json = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id(PAGE_TEXTS_ID))
+            .and_then(|e| e.text_content())
+            .unwrap_or_default();
+        let mut map: std::collections::HashMap<String, String> =
+            serde_json::from_str(&json).unwrap_or_default();
+        Box::leak(Box::new(Messages::from_lookup(|key| map.remove(key))))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -31,7 +31,7 @@ use crate::components::not_found::NotFound;
 /// The HTML document around the app. Runs only on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
-    csp::set_page_csp();
+    csp::set_page_csp(&options);
     view! {
         <!DOCTYPE html>
         <html>

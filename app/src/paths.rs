@@ -98,6 +98,17 @@ pub fn encode(value: &str) -> String {
     out
 }
 
+/// Opens `path` in the browser: islands have no client-side router, so moving on after an
+/// action is a page load. Does nothing while rendering on the server.
+pub fn go_to(path: &str) {
+    #[cfg(feature = "hydrate")]
+    if let Some(window) = web_sys::window() {
+        let _ = window.location().assign(path);
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = path;
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

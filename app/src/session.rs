@@ -163,7 +163,7 @@ pub fn actor(session: &ActiveSession) -> Actor {
 /// The client's address for the audit log.
 pub fn client_ip() -> Option<String> {
     use_context::<http::request::Parts>()
-        .and_then(|p| p.extensions.get::<ClientIp>().map(|c| c.0.clone()))
+        .and_then(|p| p.extensions.get::<ClientIp>().map(|c| c.0.to_string()))
 }
 
 #[cfg(test)]

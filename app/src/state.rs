@@ -47,4 +47,4 @@ impl AppState {
 
 /// The client's address, put into request extensions by the server.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ClientIp(pub String);
+pub struct ClientIp(pub std::net::IpAddr);

@@ -155,3 +155,26 @@ test("keyboard users can skip to the content", async ({ page }) => {
   await page.keyboard.press("Tab");
   await expect(page.getByRole("link", { name: "Skip to content" })).toBeFocused();
 });
+
+test("a buyer downloads only the storefront's islands, and pages without islands no code", async ({ page, javaScriptEnabled }) => {
+  test.skip(!javaScriptEnabled, "what the browser downloads to run islands");
+  const requested: string[] = [];
+  const violations: string[] = [];
+  page.on("request", (r) => requested.push(new URL(r.url()).pathname));
+  page.on("console", (m) => {
+    if (/Content Security Policy|Refused to/i.test(m.text())) violations.push(m.text());
+  });
+
+  await page.goto("/en/products?origin=CN");
+  await expect(page.locator("html")).toHaveAttribute("data-hydrated", "true");
+  expect(requested.filter((p) => /\.(wasm|js)$/.test(p))).toEqual([]);
+
+  requested.length = 0;
+  await page.goto(MOTOR);
+  await expect(page.locator("html")).toHaveAttribute("data-hydrated", "true");
+  const code = requested.filter((p) => /\.(wasm|js)$/.test(p));
+  expect(code.some((p) => /^\/pkg\/portfront\.[\w-]+\.wasm$/.test(p))).toBe(true);
+  // The admin panel's islands are separate files, fetched only where they are used.
+  expect(code.filter((p) => /split_|chunk_/.test(p))).toEqual([]);
+  expect(violations).toEqual([]);
+});

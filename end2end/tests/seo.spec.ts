@@ -16,12 +16,12 @@ test("robots.txt points at the sitemap", async ({ request }) => {
   expect(body).toMatch(/Sitemap: http:\/\/127\.0\.0\.1:\d+\/sitemap\.xml/);
 });
 
-test("pages carry security headers and a nonce-based CSP", async ({ request }) => {
+test("pages carry security headers and a CSP that allows the loader by hash", async ({ request }) => {
   const res = await request.get("/en");
   const h = res.headers();
   expect(h["x-content-type-options"]).toBe("nosniff");
   expect(h["referrer-policy"]).toBe("strict-origin-when-cross-origin");
-  expect(h["content-security-policy"]).toMatch(/script-src 'self' 'nonce-[^']+' 'wasm-unsafe-eval'/);
+  expect(h["content-security-policy"]).toMatch(/script-src 'self'( 'sha256-[A-Za-z0-9+/=]+')+( 'nonce-[^']+')? 'wasm-unsafe-eval'/);
   expect(h["content-security-policy"]).toContain("frame-ancestors 'none'");
 });
 

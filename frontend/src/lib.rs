@@ -1,14 +1,12 @@
-//! Browser entry point: hydrates the HTML the server rendered.
+//! Browser entry point. Pages are server-rendered; only their islands (`#[island]` components
+//! in `app`) become interactive. The page's loader script (`app::assets`) calls `hydrate` once
+//! and then each island's own export.
 
-// Leptos view types nest deeply; the compiler needs room to lay them out.
-#![recursion_limit = "512"]
+// The islands are exported from `app`; linking the crate is what puts them in the bundle.
+use app as _;
 
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
-    // A marker for tests and monitoring: the page is interactive from here on.
-    if let Some(root) = leptos::prelude::document().document_element() {
-        let _ = root.set_attribute("data-hydrated", "true");
-    }
+    leptos::mount::hydrate_islands();
 }

@@ -22,24 +22,26 @@ const DEFAULT_CSP: &str =
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 const ONE_DAY: &str = "public, max-age=86400";
 
+/// How long browsers may keep a static file at `path` (pages decide for themselves).
+fn static_policy(path: &str) -> Option<&'static str> {
+    if path.starts_with("/pkg/") && is_hashed_asset(path) {
+        Some(IMMUTABLE)
+    } else if path.starts_with("/pkg/") || path.starts_with("/images/") || path == "/favicon.svg" {
+        Some(ONE_DAY)
+    } else {
+        None
+    }
+}
+
 async fn cache_policy(req: Request<Body>, next: Next) -> Response {
-    let path = req.uri().path().to_owned();
+    let policy = static_policy(req.uri().path());
     let mut res = next.run(req).await;
-    if res.status().is_success() && !res.headers().contains_key(header::CACHE_CONTROL) {
-        let policy = if path.starts_with("/pkg/") && is_hashed_asset(&path) {
-            Some(IMMUTABLE)
-        } else if path.starts_with("/pkg/")
-            || path.starts_with("/images/")
-            || path == "/favicon.svg"
-        {
-            Some(ONE_DAY)
-        } else {
-            None
-        };
-        if let Some(p) = policy {
-            res.headers_mut()
-                .insert(header::CACHE_CONTROL, HeaderValue::from_static(p));
-        }
+    if let Some(p) = policy
+        && res.status().is_success()
+        && !res.headers().contains_key(header::CACHE_CONTROL)
+    {
+        res.headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static(p));
     }
     res
 }
@@ -66,10 +68,12 @@ async fn strip_trailing_slash(req: Request<Body>, next: Next) -> Response {
 /// (URL-safe base64, 22 characters) between the stem and the extension.
 fn is_hashed_asset(path: &str) -> bool {
     let file = path.rsplit('/').next().unwrap_or_default();
-    let parts: Vec<&str> = file.split('.').collect();
-    parts.len() >= 3
-        && parts[parts.len() - 2].len() >= 16
-        && parts[parts.len() - 2]
+    let mut parts = file.rsplit('.');
+    let (Some(_ext), Some(hash), Some(_stem)) = (parts.next(), parts.next(), parts.next()) else {
+        return false;
+    };
+    hash.len() >= 16
+        && hash
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
 }

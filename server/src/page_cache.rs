@@ -1,12 +1,18 @@
 //! A short-lived cache of rendered storefront pages for anonymous visitors ("micro-caching").
 //!
-//! A catalog page is the same for every visitor who is not signed in, except for its CSP nonce.
-//! The first request renders it; for the next `PORTFRONT_CATALOG_CACHE_SECONDS` the stored
-//! page is served with a fresh nonce spliced into the body and the policy. Only `GET` of a
-//! locale-prefixed page, without `Authorization` or a session cookie, answered `200 text/html`
-//! without `Set-Cookie`, is stored. Catalog writes must call [`PageCache::invalidate_all`]
-//! together with the catalog read cache.
+//! A catalog page is the same for every visitor who is not signed in. The first request renders
+//! it; for the next `PORTFRONT_CATALOG_CACHE_SECONDS` the stored page is served as it is. Pages
+//! carry no nonce in their body (the islands loader is allowed by its hash, see `app::csp`), so
+//! a stored page is kept ready to send — identity, brotli and gzip bodies made once — and its
+//! policy loses the `'nonce-…'` source no script of the page uses (a nonce sent twice would be
+//! no nonce at all). A page that does carry the nonce in its body (inline scripts Leptos writes
+//! for islands with data) is stored split around it and gets a fresh one per response.
+//!
+//! Only `GET` of a locale-prefixed page, without `Authorization` or a session cookie, answered
+//! `200 text/html` without `Set-Cookie`, is stored. Catalog writes must call
+//! [`PageCache::invalidate_all`] together with the catalog read cache.
 
+use std::io::Write;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -24,32 +30,101 @@ const MAX_PAGE_BYTES: usize = 1024 * 1024;
 const MAX_PAGES: u64 = 4096;
 /// Cookie names that mark a signed-in browser: such requests are never served from the cache.
 const SESSION_COOKIES: [&str; 2] = ["pf_session", "__Host-pf_session"];
+/// Brotli quality for stored pages: made once per page and TTL, but while a visitor waits.
+const BROTLI_QUALITY: u32 = 9;
 
-/// A stored page: the body and the CSP split where the nonce was.
+/// A stored page.
 struct CachedPage {
     status: StatusCode,
     headers: HeaderMap,
-    body: Vec<Bytes>,
-    csp: Vec<String>,
+    body: StoredBody,
+}
+
+enum StoredBody {
+    /// No nonce in the body: ready-made bodies, and the policy without a nonce.
+    Ready {
+        identity: Bytes,
+        br: Bytes,
+        gzip: Bytes,
+        csp: HeaderValue,
+    },
+    /// The body and the policy split where the nonce was.
+    Spliced { body: Vec<Bytes>, csp: Vec<String> },
+}
+
+/// The content coding a request accepts best (brotli, then gzip, then none).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Coding {
+    Br,
+    Gzip,
+    Identity,
+}
+
+fn accepted_coding(headers: &HeaderMap) -> Coding {
+    let mut gzip = false;
+    for value in headers.get_all(header::ACCEPT_ENCODING) {
+        let Ok(value) = value.to_str() else { continue };
+        for item in value.split(',') {
+            let mut bits = item.split(';');
+            let name = bits.next().unwrap_or_default().trim();
+            let refused = bits.any(|b| {
+                b.trim()
+                    .strip_prefix("q=")
+                    .and_then(|q| q.trim().parse::<f32>().ok())
+                    .is_some_and(|q| q <= 0.0)
+            });
+            if refused {
+                continue;
+            }
+            if name.eq_ignore_ascii_case("br") {
+                return Coding::Br;
+            }
+            gzip |= name.eq_ignore_ascii_case("gzip");
+        }
+    }
+    if gzip { Coding::Gzip } else { Coding::Identity }
 }
 
 impl CachedPage {
-    fn response(&self) -> Response {
-        let nonce = URL_SAFE_NO_PAD.encode(domain::auth::secret::random_bytes::<16>());
-        let mut body = Vec::with_capacity(self.body.iter().map(Bytes::len).sum::<usize>() + 64);
-        for (i, part) in self.body.iter().enumerate() {
-            if i > 0 {
-                body.extend_from_slice(nonce.as_bytes());
+    fn response(&self, request_headers: &HeaderMap) -> Response {
+        let mut headers = self.headers.clone();
+        let body = match &self.body {
+            StoredBody::Ready {
+                identity,
+                br,
+                gzip,
+                csp,
+            } => {
+                headers.insert(header::CONTENT_SECURITY_POLICY, csp.clone());
+                headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+                let (coding, bytes) = match accepted_coding(request_headers) {
+                    Coding::Br => (Some("br"), br),
+                    Coding::Gzip => (Some("gzip"), gzip),
+                    Coding::Identity => (None, identity),
+                };
+                if let Some(c) = coding {
+                    headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static(c));
+                }
+                Body::from(bytes.clone())
             }
-            body.extend_from_slice(part);
-        }
-        let mut res = Response::new(Body::from(body));
+            StoredBody::Spliced { body, csp } => {
+                let nonce = URL_SAFE_NO_PAD.encode(domain::auth::secret::random_bytes::<16>());
+                let mut out = Vec::with_capacity(body.iter().map(Bytes::len).sum::<usize>() + 64);
+                for (i, part) in body.iter().enumerate() {
+                    if i > 0 {
+                        out.extend_from_slice(nonce.as_bytes());
+                    }
+                    out.extend_from_slice(part);
+                }
+                if let Ok(csp) = HeaderValue::from_str(&csp.join(&nonce)) {
+                    headers.insert(header::CONTENT_SECURITY_POLICY, csp);
+                }
+                Body::from(out)
+            }
+        };
+        let mut res = Response::new(body);
         *res.status_mut() = self.status;
-        *res.headers_mut() = self.headers.clone();
-        if let Ok(csp) = HeaderValue::from_str(&self.csp.join(&nonce)) {
-            res.headers_mut()
-                .insert(header::CONTENT_SECURITY_POLICY, csp);
-        }
+        *res.headers_mut() = headers;
         res
     }
 }
@@ -125,29 +200,93 @@ fn split_on(haystack: &[u8], needle: &[u8]) -> Vec<Bytes> {
     parts
 }
 
+/// The policy without its `'nonce-…'` source.
+fn without_nonce(csp: &str, nonce: &str) -> String {
+    csp.replace(&format!(" 'nonce-{nonce}'"), "")
+        .replace(&format!("'nonce-{nonce}' "), "")
+}
+
+fn brotli(body: &[u8]) -> std::io::Result<Bytes> {
+    let mut out = Vec::with_capacity(body.len() / 4);
+    {
+        let mut writer = brotli::CompressorWriter::new(&mut out, 4096, BROTLI_QUALITY, 22);
+        writer.write_all(body)?;
+    }
+    Ok(out.into())
+}
+
+fn gzip(body: &[u8]) -> std::io::Result<Bytes> {
+    let mut encoder = flate2::write::GzEncoder::new(
+        Vec::with_capacity(body.len() / 3),
+        flate2::Compression::best(),
+    );
+    encoder.write_all(body)?;
+    Ok(encoder.finish()?.into())
+}
+
+/// The page without the nonce on the scripts Leptos writes when there is no island data
+/// (the policy allows those by hash, `app::csp::EMPTY_PAGE_SCRIPTS`).
+fn without_empty_script_nonces(bytes: &Bytes, nonce: &str) -> Bytes {
+    let mut page = bytes.to_vec();
+    for script in app::csp::EMPTY_PAGE_SCRIPTS {
+        let with = format!("<script nonce=\"{nonce}\">{script}</script>");
+        let without = format!("<script>{script}</script>");
+        if let Some(at) = page.windows(with.len()).position(|w| w == with.as_bytes()) {
+            page.splice(at..at + with.len(), without.bytes());
+        }
+    }
+    page.into()
+}
+
+/// What to keep of a rendered page whose policy had `nonce`.
+fn stored_body(bytes: &Bytes, csp: &str, nonce: &str) -> Option<StoredBody> {
+    let bytes = &without_empty_script_nonces(bytes, nonce);
+    if bytes.windows(nonce.len()).any(|w| w == nonce.as_bytes()) {
+        return Some(StoredBody::Spliced {
+            body: split_on(bytes, nonce.as_bytes()),
+            csp: csp.split(nonce).map(str::to_owned).collect(),
+        });
+    }
+    let (br, gz) = match (brotli(bytes), gzip(bytes)) {
+        (Ok(br), Ok(gz)) => (br, gz),
+        (Err(e), _) | (_, Err(e)) => {
+            tracing::warn!(error = %e, "cannot compress a page; not cached");
+            return None;
+        }
+    };
+    Some(StoredBody::Ready {
+        identity: bytes.clone(),
+        br,
+        gzip: gz,
+        csp: HeaderValue::from_str(&without_nonce(csp, nonce)).ok()?,
+    })
+}
+
 /// The middleware: serve from the cache, or render and keep the page when it qualifies.
 pub async fn serve(State(cache): State<PageCache>, req: Request, next: Next) -> Response {
     let (Some(pages), Some(key)) = (cache.pages.as_ref(), cacheable_request(&req)) else {
         return next.run(req).await;
     };
     if let Some(page) = pages.get(&key).await {
-        return page.response();
+        return page.response(req.headers());
     }
+    let request_headers = req.headers().clone();
     let res = next.run(req).await;
     let storable = res.status() == StatusCode::OK
         && !res.headers().contains_key(header::SET_COOKIE)
+        && !res.headers().contains_key(header::CONTENT_ENCODING)
         && res
             .headers()
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.starts_with("text/html"));
-    let nonce = res
+    let csp = res
         .headers()
         .get(header::CONTENT_SECURITY_POLICY)
         .and_then(|v| v.to_str().ok())
-        .and_then(nonce_of)
         .map(str::to_owned);
-    let (true, Some(nonce)) = (storable, nonce) else {
+    let nonce = csp.as_deref().and_then(nonce_of).map(str::to_owned);
+    let (true, Some(csp), Some(nonce)) = (storable, csp, nonce) else {
         return res;
     };
     let (parts, body) = res.into_parts();
@@ -160,25 +299,21 @@ pub async fn serve(State(cache): State<PageCache>, req: Request, next: Next) -> 
             return res;
         }
     };
-    let csp = parts
-        .headers
-        .get(header::CONTENT_SECURITY_POLICY)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .split(nonce.as_str())
-        .map(str::to_owned)
-        .collect();
+    let Some(body) = stored_body(&bytes, &csp, &nonce) else {
+        return Response::from_parts(parts, Body::from(bytes));
+    };
     let mut headers = parts.headers.clone();
     headers.remove(header::CONTENT_SECURITY_POLICY);
     headers.remove(header::CONTENT_LENGTH);
     let page = Arc::new(CachedPage {
         status: parts.status,
         headers,
-        body: split_on(&bytes, nonce.as_bytes()),
-        csp,
+        body,
     });
+    // This visitor gets the stored page too: the same answer as everyone after them.
+    let res = page.response(&request_headers);
     pages.insert(key, page).await;
-    Response::from_parts(parts, Body::from(bytes))
+    res
 }
 
 #[cfg(test)]
@@ -202,5 +337,64 @@ mod tests {
             vec![Bytes::from("a "), Bytes::from(" b "), Bytes::from(" c")]
         );
         assert_eq!(split_on(b"none", b"NONCE"), vec![Bytes::from("none")]);
+    }
+
+    #[test]
+    fn a_stored_policy_loses_the_nonce_no_script_uses() {
+        let csp = "script-src 'self' 'sha256-abc' 'nonce-AbCdEfGhIjKlMnOpQrSt' 'wasm-unsafe-eval'";
+        assert_eq!(
+            without_nonce(csp, "AbCdEfGhIjKlMnOpQrSt"),
+            "script-src 'self' 'sha256-abc' 'wasm-unsafe-eval'"
+        );
+    }
+
+    #[test]
+    fn the_best_accepted_coding_is_chosen() {
+        let with = |v: &str| {
+            let mut h = HeaderMap::new();
+            h.insert(header::ACCEPT_ENCODING, HeaderValue::from_str(v).unwrap());
+            accepted_coding(&h)
+        };
+        assert_eq!(with("gzip, deflate, br, zstd"), Coding::Br);
+        assert_eq!(with("gzip"), Coding::Gzip);
+        assert_eq!(with("br;q=0, gzip;q=0.5"), Coding::Gzip);
+        assert_eq!(with("identity"), Coding::Identity);
+        assert_eq!(accepted_coding(&HeaderMap::new()), Coding::Identity);
+    }
+
+    #[test]
+    fn leptos_empty_scripts_lose_their_nonce_and_others_keep_it() {
+        let nonce = "AbCdEfGhIjKlMnOpQrSt";
+        let page = Bytes::from(format!(
+            "<p>x</p><script nonce=\"{nonce}\">__INCOMPLETE_CHUNKS=[];</script><script nonce=\"{nonce}\">__RESOLVED_RESOURCES[0] = 1;</script>"
+        ));
+        let out = without_empty_script_nonces(&page, nonce);
+        assert_eq!(
+            out,
+            Bytes::from(format!(
+                "<p>x</p><script>__INCOMPLETE_CHUNKS=[];</script><script nonce=\"{nonce}\">__RESOLVED_RESOURCES[0] = 1;</script>"
+            ))
+        );
+        // A script with data keeps the page on the per-response nonce.
+        assert!(matches!(
+            stored_body(&page, &format!("'nonce-{nonce}'"), nonce),
+            Some(StoredBody::Spliced { .. })
+        ));
+    }
+
+    #[test]
+    fn stored_bodies_decompress_to_the_page() {
+        let page = Bytes::from("<!DOCTYPE html><p>".repeat(200));
+        let Some(StoredBody::Ready { br, gzip, .. }) =
+            stored_body(&page, "x 'nonce-N'", "NOT-THERE")
+        else {
+            panic!("a page without the nonce is stored ready-made");
+        };
+        let mut out = Vec::new();
+        brotli::BrotliDecompress(&mut &br[..], &mut out).unwrap();
+        assert_eq!(out, page);
+        let mut out = Vec::new();
+        std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&gzip[..]), &mut out).unwrap();
+        assert_eq!(out, page);
     }
 }

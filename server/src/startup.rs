@@ -142,20 +142,35 @@ pub fn router(config: &Config, db: DatabaseConnection) -> anyhow::Result<Router>
     };
     let route_list = generate_route_list(app::App);
     let site = &config.site_root;
-    let router = Router::new()
-        // Static files first: `/images/x/y` would otherwise match the `/:locale/…` page routes.
+    // Static files and health checks need none of the page middleware (sessions, CSRF, rate
+    // limits, page cache): they are routed first, outside it. Files are served precompressed
+    // (the build writes `.br` and `.gz` beside each one).
+    let assets = Router::new()
         .nest_service(
             "/pkg",
             ServeDir::new(site.join("pkg"))
                 .precompressed_br()
                 .precompressed_gzip(),
         )
-        .nest_service("/images", ServeDir::new(site.join("images")))
-        .route_service("/favicon.svg", ServeFile::new(site.join("favicon.svg")))
+        .nest_service(
+            "/images",
+            ServeDir::new(site.join("images"))
+                .precompressed_br()
+                .precompressed_gzip(),
+        )
+        .route_service(
+            "/favicon.svg",
+            ServeFile::new(site.join("favicon.svg"))
+                .precompressed_br()
+                .precompressed_gzip(),
+        )
+        .route("/healthz", get(routes::health::healthz))
+        .route("/readyz", get(routes::health::readyz));
+    // The page middleware reads what it needs from one shared copy of the state.
+    let shared = std::sync::Arc::new(state.clone());
+    let pages = Router::new()
         .route("/", get(routes::root::redirect_to_locale))
         .route("/admin", get(routes::root::redirect_admin))
-        .route("/healthz", get(routes::health::healthz))
-        .route("/readyz", get(routes::health::readyz))
         .route("/robots.txt", get(routes::seo::robots_txt))
         .route("/sitemap.xml", get(routes::seo::sitemap_xml))
         .merge(crate::api::router())
@@ -179,19 +194,20 @@ pub fn router(config: &Config, db: DatabaseConnection) -> anyhow::Result<Router>
         ))
         // Staff-only pages send anonymous visitors to sign in before anything renders.
         .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
+            shared.clone(),
             crate::auth::guard_admin_pages,
         ))
         .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
+            shared.clone(),
             crate::auth::limit_forms,
         ))
         // CSRF, first half: state-changing requests must come from this site.
         .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
+            shared,
             crate::auth::csrf::check_origin,
         ))
         .layer(axum::middleware::from_fn(crate::auth::request_context));
+    let router = assets.merge(pages);
     Ok(http_layers::apply(router, config).with_state(state))
 }
 

@@ -4,7 +4,7 @@ pub mod server_fns;
 
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
-use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::hooks::use_query_map;
 
 use domain::auth::Role;
 use domain::codes::{CountryCode, RCEP_PARTIES};
@@ -14,7 +14,7 @@ use crate::catalog::trade_labels::country_name;
 use crate::components::form::{CsrfField, Field, FormStatus, Input, SelectField, field_errors};
 use crate::components::status::{ErrorPanel, Loading, SignInNeeded};
 use crate::error::AppError;
-use crate::i18n::{Locale, Messages, use_i18n, use_locale};
+use crate::i18n::{Locale, Messages, PageTexts, use_i18n, use_locale};
 use crate::paths;
 use server_fns::{OnboardCompany, get_account, get_sign_in_providers, get_viewer};
 
@@ -221,55 +221,65 @@ pub fn AccountPage() -> impl IntoView {
 pub fn OnboardingPage() -> impl IntoView {
     let t = use_i18n();
     let locale = use_locale();
-    let query = use_query_map();
-    let viewer = Resource::new(|| (), |()| get_viewer());
-    let action = ServerAction::<OnboardCompany>::new();
-    let errors = field_errors(action.value());
-    let navigate = use_navigate();
-    Effect::new(move |_| {
-        if let Some(Ok(_)) = action.value().get() {
-            let next = query
-                .read_untracked()
-                .get("next")
-                .and_then(|n| domain::auth::redirect::safe_next(&n))
-                .unwrap_or_else(|| paths::account(locale));
-            navigate(&next, Default::default());
-        }
-    });
+    let next = use_query_map()
+        .read_untracked()
+        .get("next")
+        .and_then(|n| domain::auth::redirect::safe_next(&n))
+        .unwrap_or_else(|| paths::account(locale));
     view! {
         <Title text=t.onboarding_title />
         <Meta name="robots" content="noindex" />
         <section class="container narrow">
             <h1>{t.onboarding_title}</h1>
             <p class="lead">{t.onboarding_intro}</p>
-            <Suspense fallback=|| view! { <Loading /> }>
-                {move || Suspend::new(async move {
-                    match viewer.await {
-                        Ok(Some(v)) if v.role.is_staff() => view! {
-                            <p class="notice">{t.onboarding_staff}</p>
-                        }.into_any(),
-                        Ok(Some(v)) => {
-                            let f = CompanyForm::default();
-                            view! {
-                                <ActionForm action=action attr:class="card form" attr:novalidate="">
-                                    <CsrfField token=v.csrf.clone() />
-                                    <Field label=t.field_company_name name="form[name]" field="name" value=f.name.clone() errors required=true maxlength=200 />
-                                    <SelectField label=t.field_country name="form[country]" field="country" value=f.country.clone()
-                                        options=country_options(t) errors required=true placeholder=t.field_choose />
-                                    <Field label=t.field_address name="form[address]" field="address" value=f.address.clone() errors kind=Input::TextArea required=true maxlength=500 />
-                                    <Field label=t.field_registration_id name="form[registration_id]" field="registration_id" value=f.registration_id.clone()
-                                        errors required=true hint=t.field_registration_id_hint maxlength=64 />
-                                    <Field label=t.field_contact_phone name="form[contact_phone]" field="contact_phone" value=f.contact_phone.clone() errors maxlength=40 />
-                                    <FormStatus value=action.value() pending=action.pending() success=t.onboarding_done />
-                                    <button type="submit" class="button primary" disabled=move || action.pending().get()>{t.onboarding_submit}</button>
-                                </ActionForm>
-                            }.into_any()
-                        }
-                        Ok(None) | Err(AppError::NotSignedIn) => view! { <SignInNeeded /> }.into_any(),
-                        Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
-                    }
-                })}
-            </Suspense>
+            <PageTexts locale />
+            <OnboardingForm locale next />
         </section>
+    }
+}
+
+/// The onboarding form (an island, loaded only on this page); after the company is registered
+/// the browser goes to `next`.
+#[island(lazy)]
+fn OnboardingForm(locale: Locale, next: String) -> impl IntoView {
+    provide_context(locale);
+    let t = locale.messages();
+    let viewer = Resource::new(|| (), |()| get_viewer());
+    let action = ServerAction::<OnboardCompany>::new();
+    let errors = field_errors(action.value());
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = action.value().get() {
+            paths::go_to(&next);
+        }
+    });
+    view! {
+        <Suspense fallback=|| view! { <Loading /> }>
+            {move || Suspend::new(async move {
+                match viewer.await {
+                    Ok(Some(v)) if v.role.is_staff() => view! {
+                        <p class="notice">{t.onboarding_staff}</p>
+                    }.into_any(),
+                    Ok(Some(v)) => {
+                        let f = CompanyForm::default();
+                        view! {
+                            <ActionForm action=action attr:class="card form" attr:novalidate="">
+                                <CsrfField token=v.csrf.clone() />
+                                <Field label=t.field_company_name name="form[name]" field="name" value=f.name.clone() errors required=true maxlength=200 />
+                                <SelectField label=t.field_country name="form[country]" field="country" value=f.country.clone()
+                                    options=country_options(t) errors required=true placeholder=t.field_choose />
+                                <Field label=t.field_address name="form[address]" field="address" value=f.address.clone() errors kind=Input::TextArea required=true maxlength=500 />
+                                <Field label=t.field_registration_id name="form[registration_id]" field="registration_id" value=f.registration_id.clone()
+                                    errors required=true hint=t.field_registration_id_hint maxlength=64 />
+                                <Field label=t.field_contact_phone name="form[contact_phone]" field="contact_phone" value=f.contact_phone.clone() errors maxlength=40 />
+                                <FormStatus value=action.value() pending=action.pending() success=t.onboarding_done />
+                                <button type="submit" class="button primary" disabled=move || action.pending().get()>{t.onboarding_submit}</button>
+                            </ActionForm>
+                        }.into_any()
+                    }
+                    Ok(None) | Err(AppError::NotSignedIn) => view! { <SignInNeeded /> }.into_any(),
+                    Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
+                }
+            })}
+        </Suspense>
     }
 }

@@ -10,11 +10,25 @@ use super::server_fns::{AdminCreateApiClient, AdminRevokeApiClient, admin_api_cl
 use super::{csrf_token, short_time};
 use crate::components::form::{FormStatus, action_error, error_text, field_errors};
 use crate::components::status::{ErrorPanel, Loading};
-use crate::i18n::use_i18n;
+use crate::i18n::{Locale, use_i18n, use_locale};
 
 #[component]
 pub fn ApiClientsPage() -> impl IntoView {
     let t = use_i18n();
+    let locale = use_locale();
+    view! {
+        <Title text=t.admin_nav_api_clients />
+        <h1>{t.admin_nav_api_clients}</h1>
+        <p class="muted">{t.api_clients_intro}</p>
+        <ApiClientsPanel locale />
+    }
+}
+
+/// The create form and the list of clients (an island, loaded only in the admin panel).
+#[island(lazy)]
+fn ApiClientsPanel(locale: Locale) -> impl IntoView {
+    super::island_context(locale);
+    let t = locale.messages();
     let create = ServerAction::<AdminCreateApiClient>::new();
     let revoke = ServerAction::<AdminRevokeApiClient>::new();
     let data = Resource::new(
@@ -76,9 +90,6 @@ pub fn ApiClientsPage() -> impl IntoView {
         })
     };
     view! {
-        <Title text=t.admin_nav_api_clients />
-        <h1>{t.admin_nav_api_clients}</h1>
-        <p class="muted">{t.api_clients_intro}</p>
         {secret_box}
         <form class="card form" on:submit=submit novalidate>
             <h2>{t.api_clients_new}</h2>

@@ -61,32 +61,39 @@ pub fn ListSearch(value: String, label: &'static str) -> impl IntoView {
     }
 }
 
-/// `q` and `page` of the current URL.
-pub fn list_query() -> (Memo<String>, Memo<u64>) {
-    let query = use_query_map();
-    (
-        Memo::new(move |_| query.read().get("q").unwrap_or_default()),
-        Memo::new(move |_| {
-            query
-                .read()
-                .get("page")
-                .and_then(|p| p.parse().ok())
-                .unwrap_or(1)
-        }),
-    )
+/// The search and page of an admin list, read from the URL on the server; a list that is an
+/// island gets it as a prop (islands have no router to ask).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ListQuery {
+    pub path: String,
+    pub q: String,
+    pub page: u64,
 }
 
-/// Page links keeping the search.
-pub fn page_href(q: String) -> impl Fn(u64) -> String + 'static {
-    let path = use_location().pathname.get_untracked();
-    move |p| {
-        paths::with_query(
-            &path,
-            &[
-                ("q", Some(q.clone())),
-                ("page", (p > 1).then(|| p.to_string())),
-            ],
-        )
+impl ListQuery {
+    /// Page links keeping the search.
+    pub fn page_href(&self) -> impl Fn(u64) -> String + 'static {
+        let (path, q) = (self.path.clone(), self.q.clone());
+        move |p| {
+            paths::with_query(
+                &path,
+                &[
+                    ("q", Some(q.clone())),
+                    ("page", (p > 1).then(|| p.to_string())),
+                ],
+            )
+        }
+    }
+}
+
+/// `q` and `page` of the current URL (and its path, for page links).
+pub fn list_query() -> ListQuery {
+    let query = use_query_map();
+    let query = query.read_untracked();
+    ListQuery {
+        path: use_location().pathname.get_untracked(),
+        q: query.get("q").unwrap_or_default(),
+        page: query.get("page").and_then(|p| p.parse().ok()).unwrap_or(1),
     }
 }
 
@@ -94,27 +101,33 @@ pub fn page_href(q: String) -> impl Fn(u64) -> String + 'static {
 pub fn AuditPage() -> impl IntoView {
     let t = use_i18n();
     let locale = use_locale();
-    let (q, page) = list_query();
-    let data = Resource::new(move || (q.get(), page.get()), |(q, p)| admin_audit(q, p));
+    let list = list_query();
+    let data = Resource::new(|| (), {
+        let (q, page) = (list.q.clone(), list.page);
+        move |()| admin_audit(q.clone(), page)
+    });
     view! {
         <Title text=t.admin_nav_audit />
         <h1>{t.admin_nav_audit}</h1>
         <p class="muted">{t.audit_intro}</p>
-        <ListSearch value=q.get_untracked() label=t.audit_search />
+        <ListSearch value=list.q.clone() label=t.audit_search />
         <Suspense fallback=|| view! { <Loading /> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
-                    Ok(p) => {
-                        let count = p.page_count();
-                        view! {
-                            <p class="muted small">{fill(t.list_total, &[("total", &locale.format_count(p.total))])}</p>
-                            <AuditTable rows=p.items />
-                            <Pagination current=p.page count=count href=page_href(q.get_untracked()) />
-                        }.into_any()
+            {move || {
+                let list = list.clone();
+                Suspend::new(async move {
+                    match data.await {
+                        Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
+                        Ok(p) => {
+                            let count = p.page_count();
+                            view! {
+                                <p class="muted small">{fill(t.list_total, &[("total", &locale.format_count(p.total))])}</p>
+                                <AuditTable rows=p.items />
+                                <Pagination current=p.page count=count href=list.page_href() />
+                            }.into_any()
+                        }
                     }
-                }
-            })}
+                })
+            }}
         </Suspense>
     }
 }

@@ -3,12 +3,12 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 use domain::codes::{OriginCriterion, UnitCode};
 use domain::views::{CategoryForm, ProductForm};
 
-use super::audit::{ListSearch, list_query, page_href};
+use super::audit::{ListSearch, list_query};
 use super::server_fns::{
     AdminDeleteCategory, AdminDeleteProduct, AdminSaveCategory, AdminSaveProduct, admin_categories,
     admin_category, admin_product, admin_products,
@@ -53,17 +53,20 @@ fn TextLocaleTabs(base: String, current: String) -> impl IntoView {
 pub fn ProductsPage() -> impl IntoView {
     let t = use_i18n();
     let locale = use_locale();
-    let (q, page) = list_query();
-    let data = Resource::new(move || (q.get(), page.get()), |(q, p)| admin_products(q, p));
+    let list = list_query();
+    let data = Resource::new(|| (), {
+        let (q, page) = (list.q.clone(), list.page);
+        move |()| admin_products(q.clone(), page)
+    });
     view! {
         <Title text=t.admin_nav_catalog />
         <div class="page-head">
             <h1>{t.admin_nav_catalog}</h1>
             <a class="button primary" href=product_href(locale, "new")>{t.catalog_new_product}</a>
         </div>
-        <ListSearch value=q.get_untracked() label=t.catalog_search />
+        <ListSearch value=list.q.clone() label=t.catalog_search />
         <Suspense fallback=|| view! { <Loading /> }>
-            {move || Suspend::new(async move {
+            {move || { let list = list.clone(); Suspend::new(async move {
                 match data.await {
                     Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
                     Ok(p) if p.items.is_empty() => view! { <p class="empty">{t.list_empty}</p> }.into_any(),
@@ -97,13 +100,26 @@ pub fn ProductsPage() -> impl IntoView {
                                     </tbody>
                                 </table>
                             </div>
-                            <Pagination current=p.page count=count href=page_href(q.get_untracked()) />
+                            <Pagination current=p.page count=count href=list.page_href() />
                         }.into_any()
                     }
                 }
-            })}
+            })}}
         </Suspense>
     }
+}
+
+/// The `:id` of the page and its `?locale=` (the language whose text is edited).
+fn edited() -> (String, String) {
+    let id = use_params_map()
+        .read_untracked()
+        .get("id")
+        .unwrap_or_default();
+    let text_locale = use_query_map()
+        .read_untracked()
+        .get("locale")
+        .unwrap_or_else(|| "en".into());
+    (id, text_locale)
 }
 
 /// `/{locale}/admin/catalog/products/{id}` (`new` creates).
@@ -111,10 +127,21 @@ pub fn ProductsPage() -> impl IntoView {
 pub fn ProductEditPage() -> impl IntoView {
     let t = use_i18n();
     let locale = use_locale();
-    let params = use_params_map();
-    let query = use_query_map();
-    let id = Memo::new(move |_| params.read().get("id").unwrap_or_default());
-    let text_locale = Memo::new(move |_| query.read().get("locale").unwrap_or_else(|| "en".into()));
+    let (id, text_locale) = edited();
+    view! {
+        <Title text=t.catalog_edit_product />
+        <p><a href=paths::admin_section(locale, "catalog")>{t.catalog_back}</a></p>
+        <ProductEditor locale id text_locale />
+    }
+}
+
+/// The product form and its delete button (an island, loaded only in the admin panel).
+#[island(lazy)]
+fn ProductEditor(locale: Locale, id: String, text_locale: String) -> impl IntoView {
+    super::island_context(locale);
+    let t = locale.messages();
+    let id = Memo::new(move |_| id.clone());
+    let text_locale = Memo::new(move |_| text_locale.clone());
     let save = ServerAction::<AdminSaveProduct>::new();
     let delete = ServerAction::<AdminDeleteProduct>::new();
     let errors = field_errors(save.value());
@@ -122,25 +149,19 @@ pub fn ProductEditPage() -> impl IntoView {
         move || (id.get(), text_locale.get()),
         |(id, l)| admin_product(id, l),
     );
-    let navigate = use_navigate();
-    Effect::new({
-        let navigate = navigate.clone();
-        move |_| {
-            if let Some(Ok(saved)) = save.value().get()
-                && id.get_untracked() == "new"
-            {
-                navigate(&product_href(locale, &saved), Default::default());
-            }
+    Effect::new(move |_| {
+        if let Some(Ok(saved)) = save.value().get()
+            && id.get_untracked() == "new"
+        {
+            paths::go_to(&product_href(locale, &saved));
         }
     });
     Effect::new(move |_| {
         if let Some(Ok(())) = delete.value().get() {
-            navigate(&paths::admin_section(locale, "catalog"), Default::default());
+            paths::go_to(&paths::admin_section(locale, "catalog"));
         }
     });
     view! {
-        <Title text=t.catalog_edit_product />
-        <p><a href=paths::admin_section(locale, "catalog")>{t.catalog_back}</a></p>
         <Suspense fallback=|| view! { <Loading /> }>
             {move || Suspend::new(async move {
                 let viewer = match super::admin_viewer_ready().await {
@@ -248,14 +269,24 @@ fn web_confirm(message: &str) -> bool {
 pub fn CategoriesPage() -> impl IntoView {
     let t = use_i18n();
     let locale = use_locale();
-    let delete = ServerAction::<AdminDeleteCategory>::new();
-    let data = Resource::new(move || delete.version().get(), |_| admin_categories());
     view! {
         <Title text=t.admin_nav_categories />
         <div class="page-head">
             <h1>{t.admin_nav_categories}</h1>
             <a class="button primary" href=category_href(locale, "new")>{t.catalog_new_category}</a>
         </div>
+        <CategoriesTable locale />
+    }
+}
+
+/// The categories with their delete buttons (an island, loaded only in the admin panel).
+#[island(lazy)]
+fn CategoriesTable(locale: Locale) -> impl IntoView {
+    super::island_context(locale);
+    let t = locale.messages();
+    let delete = ServerAction::<AdminDeleteCategory>::new();
+    let data = Resource::new(move || delete.version().get(), |_| admin_categories());
+    view! {
         <p class="form-status" role="status">{move || delete.value().get().and_then(Result::err).map(|e| view! { <span class="error">{action_error(t, &e)}</span> })}</p>
         <Suspense fallback=|| view! { <Loading /> }>
             {move || Suspend::new(async move {
@@ -308,27 +339,35 @@ pub fn CategoriesPage() -> impl IntoView {
 pub fn CategoryEditPage() -> impl IntoView {
     let t = use_i18n();
     let locale = use_locale();
-    let params = use_params_map();
-    let query = use_query_map();
-    let id = Memo::new(move |_| params.read().get("id").unwrap_or_default());
-    let text_locale = Memo::new(move |_| query.read().get("locale").unwrap_or_else(|| "en".into()));
+    let (id, text_locale) = edited();
+    view! {
+        <Title text=t.catalog_edit_category />
+        <p><a href=paths::admin_section(locale, "catalog/categories")>{t.catalog_back}</a></p>
+        <CategoryEditor locale id text_locale />
+    }
+}
+
+/// The category form (an island, loaded only in the admin panel).
+#[island(lazy)]
+fn CategoryEditor(locale: Locale, id: String, text_locale: String) -> impl IntoView {
+    super::island_context(locale);
+    let t = locale.messages();
+    let id = Memo::new(move |_| id.clone());
+    let text_locale = Memo::new(move |_| text_locale.clone());
     let save = ServerAction::<AdminSaveCategory>::new();
     let errors = field_errors(save.value());
     let data = Resource::new(
         move || (id.get(), text_locale.get()),
         |(id, l)| admin_category(id, l),
     );
-    let navigate = use_navigate();
     Effect::new(move |_| {
         if let Some(Ok(saved)) = save.value().get()
             && id.get_untracked() == "new"
         {
-            navigate(&category_href(locale, &saved), Default::default());
+            paths::go_to(&category_href(locale, &saved));
         }
     });
     view! {
-        <Title text=t.catalog_edit_category />
-        <p><a href=paths::admin_section(locale, "catalog/categories")>{t.catalog_back}</a></p>
         <Suspense fallback=|| view! { <Loading /> }>
             {move || Suspend::new(async move {
                 let viewer = match super::admin_viewer_ready().await {

@@ -16,13 +16,21 @@ use leptos_router::hooks::use_location;
 use crate::account::server_fns::Viewer;
 use crate::components::status::{ErrorPanel, Loading};
 use crate::error::AppError;
-use crate::i18n::{Locale, Messages, fill, use_i18n, use_locale};
+use crate::i18n::{Locale, Messages, PageTexts, fill, use_i18n, use_locale};
 use crate::paths;
 use server_fns::{admin_dashboard, admin_viewer};
 
 /// The signed-in staff member, shared by the panel's pages.
 #[derive(Clone, Copy)]
 pub struct AdminViewer(pub Resource<Result<Viewer, AppError>>);
+
+/// What every admin island sets up first. An island does not see the context of the
+/// server-rendered page around it, so it provides the page's locale (for `use_i18n`) and asks
+/// for the signed-in staff member itself (its CSRF token goes with every form).
+pub fn island_context(locale: Locale) {
+    provide_context(locale);
+    provide_context(AdminViewer(Resource::new(|| (), |()| admin_viewer())));
+}
 
 /// The session's CSRF token for the panel's forms (empty until known).
 pub fn csrf_token() -> String {
@@ -52,6 +60,7 @@ pub fn AdminLayout() -> impl IntoView {
     let locale = use_locale();
     view! {
         <Meta name="robots" content="noindex" />
+        <PageTexts locale />
         <div class="admin-shell container">
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {

@@ -8,7 +8,7 @@ use domain::auth::Role;
 use domain::codes::CountryCode;
 use domain::views::UserRow;
 
-use super::audit::{ListSearch, list_query, page_href};
+use super::audit::{ListQuery, ListSearch, list_query};
 use super::server_fns::{
     AdminEndSessions, AdminSetDisabled, AdminSetRole, admin_companies, admin_users,
 };
@@ -18,27 +18,35 @@ use crate::catalog::trade_labels::country_name;
 use crate::components::form::action_error;
 use crate::components::pagination::Pagination;
 use crate::components::status::{ErrorPanel, Loading};
-use crate::i18n::{fill, use_i18n, use_locale};
+use crate::i18n::{Locale, fill, use_i18n, use_locale};
 
 #[component]
 pub fn UsersPage() -> impl IntoView {
     let t = use_i18n();
     let locale = use_locale();
-    let (q, page) = list_query();
+    let list = list_query();
+    view! {
+        <Title text=t.admin_nav_users />
+        <h1>{t.admin_nav_users}</h1>
+        <ListSearch value=list.q.clone() label=t.users_search />
+        <UsersTable locale list />
+    }
+}
+
+/// The people list with its row actions (an island, loaded only in the admin panel).
+#[island(lazy)]
+fn UsersTable(locale: Locale, list: ListQuery) -> impl IntoView {
+    super::island_context(locale);
+    let t = locale.messages();
+    let (q, page) = (list.q.clone(), list.page);
     let set_role = ServerAction::<AdminSetRole>::new();
     let set_disabled = ServerAction::<AdminSetDisabled>::new();
     let end_sessions = ServerAction::<AdminEndSessions>::new();
     let data = Resource::new(
         move || {
-            (
-                q.get(),
-                page.get(),
-                set_role.version().get()
-                    + set_disabled.version().get()
-                    + end_sessions.version().get(),
-            )
+            set_role.version().get() + set_disabled.version().get() + end_sessions.version().get()
         },
-        |(q, p, _)| admin_users(q, p),
+        move |_| admin_users(q.clone(), page),
     );
     // The outcome of the latest action on a row, for the status line.
     let outcome = move || {
@@ -129,9 +137,6 @@ pub fn UsersPage() -> impl IntoView {
         }
     };
     view! {
-        <Title text=t.admin_nav_users />
-        <h1>{t.admin_nav_users}</h1>
-        <ListSearch value=q.get_untracked() label=t.users_search />
         <p class="form-status" role="status" aria-live="polite">
             {move || outcome().map(|r| match r {
                 Ok(msg) => view! { <span class="ok">{msg}</span> }.into_any(),
@@ -139,7 +144,7 @@ pub fn UsersPage() -> impl IntoView {
             })}
         </p>
         <Suspense fallback=|| view! { <Loading /> }>
-            {move || Suspend::new(async move {
+            {move || { let list = list.clone(); Suspend::new(async move {
                 match data.await {
                     Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
                     Ok(p) if p.items.is_empty() => view! { <p class="empty">{t.list_empty}</p> }.into_any(),
@@ -160,11 +165,11 @@ pub fn UsersPage() -> impl IntoView {
                                     <tbody>{p.items.into_iter().map(row).collect_view()}</tbody>
                                 </table>
                             </div>
-                            <Pagination current=p.page count=count href=page_href(q.get_untracked()) />
+                            <Pagination current=p.page count=count href=list.page_href() />
                         }.into_any()
                     }
                 }
-            })}
+            })}}
         </Suspense>
     }
 }
@@ -173,17 +178,17 @@ pub fn UsersPage() -> impl IntoView {
 pub fn CompaniesPage() -> impl IntoView {
     let t = use_i18n();
     let locale = use_locale();
-    let (q, page) = list_query();
-    let data = Resource::new(
-        move || (q.get(), page.get()),
-        |(q, p)| admin_companies(q, p),
-    );
+    let list = list_query();
+    let data = Resource::new(|| (), {
+        let (q, page) = (list.q.clone(), list.page);
+        move |()| admin_companies(q.clone(), page)
+    });
     view! {
         <Title text=t.admin_nav_companies />
         <h1>{t.admin_nav_companies}</h1>
-        <ListSearch value=q.get_untracked() label=t.companies_search />
+        <ListSearch value=list.q.clone() label=t.companies_search />
         <Suspense fallback=|| view! { <Loading /> }>
-            {move || Suspend::new(async move {
+            {move || { let list = list.clone(); Suspend::new(async move {
                 match data.await {
                     Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
                     Ok(p) if p.items.is_empty() => view! { <p class="empty">{t.companies_empty}</p> }.into_any(),
@@ -216,11 +221,11 @@ pub fn CompaniesPage() -> impl IntoView {
                                     </tbody>
                                 </table>
                             </div>
-                            <Pagination current=p.page count=count href=page_href(q.get_untracked()) />
+                            <Pagination current=p.page count=count href=list.page_href() />
                         }.into_any()
                     }
                 }
-            })}
+            })}}
         </Suspense>
     }
 }

@@ -7,18 +7,29 @@ use super::server_fns::{AdminSaveExporterProfile, admin_exporter_profile};
 use crate::account::country_options;
 use crate::components::form::{CsrfField, Field, FormStatus, Input, SelectField, field_errors};
 use crate::components::status::{ErrorPanel, Loading};
-use crate::i18n::use_i18n;
+use crate::i18n::{Locale, use_i18n, use_locale};
 
 #[component]
 pub fn SettingsPage() -> impl IntoView {
     let t = use_i18n();
-    let save = ServerAction::<AdminSaveExporterProfile>::new();
-    let errors = field_errors(save.value());
-    let data = Resource::new(|| (), |()| admin_exporter_profile());
+    let locale = use_locale();
     view! {
         <Title text=t.admin_nav_settings />
         <h1>{t.admin_nav_settings}</h1>
         <p class="muted">{t.settings_intro}</p>
+        <ExporterProfileForm locale />
+    }
+}
+
+/// The exporter profile form (an island, loaded only in the admin panel).
+#[island(lazy)]
+fn ExporterProfileForm(locale: Locale) -> impl IntoView {
+    super::island_context(locale);
+    let t = locale.messages();
+    let save = ServerAction::<AdminSaveExporterProfile>::new();
+    let errors = field_errors(save.value());
+    let data = Resource::new(|| (), |()| admin_exporter_profile());
+    view! {
         <Suspense fallback=|| view! { <Loading /> }>
             {move || Suspend::new(async move {
                 let viewer = match super::admin_viewer_ready().await {

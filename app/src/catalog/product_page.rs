@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 use domain::catalog::model::ProductDetail;
 use domain::codes::OriginCriterion;
@@ -15,7 +15,7 @@ use crate::catalog::trade_labels::{country_name, criterion_explained, unit_name}
 use crate::components::layout::SiteInfo;
 use crate::components::not_found::NotFound;
 use crate::components::status::{ErrorPanel, Loading};
-use crate::i18n::{Locale, fill, use_locale};
+use crate::i18n::{Locale, PageTexts, fill, use_locale};
 use crate::paths;
 
 #[component]
@@ -39,9 +39,10 @@ pub fn ProductPage() -> impl IntoView {
     }
 }
 
-#[component]
-fn Gallery(images: Vec<String>, alt: String) -> impl IntoView {
-    let t = use_locale().messages();
+/// The main picture and its thumbnails (an island: choosing a thumbnail needs the browser).
+#[island]
+fn Gallery(locale: Locale, images: Vec<String>, alt: String) -> impl IntoView {
+    let t = locale.messages();
     let (selected, set_selected) = signal(0usize);
     let main_src = {
         let images = images.clone();
@@ -102,9 +103,10 @@ fn ProductView(product: ProductDetail, locale: Locale) -> impl IntoView {
         OriginCriterion::CTC => p.tariff_shift.clone(),
         _ => None,
     };
+    let qty = use_query_map().read_untracked().get("qty");
     let price_block = match p.prices.clone() {
         Some(table) => {
-            view! { <QuantityCalculator locale table rule=p.quantity_rule unit=p.unit /> }
+            view! { <QuantityCalculator locale table rule=p.quantity_rule unit=p.unit qty /> }
                 .into_any()
         }
         None => view! {
@@ -151,6 +153,7 @@ fn ProductView(product: ProductDetail, locale: Locale) -> impl IntoView {
         <Title text=p.name.clone() />
         <Meta name="description" content=p.summary.clone() />
         <script type="application/ld+json" inner_html=json_ld></script>
+        <PageTexts locale />
         <div class="container product">
             <nav class="breadcrumbs" aria-label=t.breadcrumbs_label>
                 <ol>
@@ -161,7 +164,7 @@ fn ProductView(product: ProductDetail, locale: Locale) -> impl IntoView {
                 </ol>
             </nav>
             <div class="product-top">
-                <Gallery images=p.images.clone() alt=p.name.clone() />
+                <Gallery locale images=p.images.clone() alt=p.name.clone() />
                 <div class="product-summary">
                     <h1>{p.name.clone()}</h1>
                     <p class="muted">{fill(t.product_sku, &[("sku", &p.sku)])}</p>

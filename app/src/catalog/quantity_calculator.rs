@@ -1,9 +1,9 @@
 //! The quantity field of the product page: enforces MOQ and order increment and shows the
-//! applicable tier price and line total as the buyer types. Without JavaScript the same form
+//! applicable tier price and line total as the buyer types (an island: this and the gallery
+//! are all a buyer's browser runs of the product page). Without JavaScript the same form
 //! submits `?qty=` and the server renders the result.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
 
 use domain::catalog::pricing::{QuantityRule, TierTable};
 use domain::codes::UnitCode;
@@ -48,21 +48,22 @@ fn evaluate(
     }
 }
 
-#[component]
+/// `qty` is the quantity of the page's URL (`?qty=`), if any.
+#[island]
 pub fn QuantityCalculator(
     locale: Locale,
     table: TierTable,
     rule: QuantityRule,
     unit: UnitCode,
+    qty: Option<String>,
 ) -> impl IntoView {
     let t = locale.messages();
     let unit_label = unit_name(t, unit);
-    let query = use_query_map();
-    let initial = query
-        .read_untracked()
-        .get("qty")
-        .unwrap_or_else(|| rule.moq.to_string());
-    let initial: String = initial.chars().take(20).collect();
+    let initial: String = qty
+        .unwrap_or_else(|| rule.moq.to_string())
+        .chars()
+        .take(20)
+        .collect();
     let (input, set_input) = signal(initial.clone());
     let table_for_outcome = table.clone();
     let outcome =

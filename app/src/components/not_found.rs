@@ -12,10 +12,11 @@ use crate::paths;
 #[component]
 pub fn NotFound() -> impl IntoView {
     set_http_status(404);
-    let path = use_location().pathname.get_untracked();
-    let locale = use_context::<Locale>()
-        .or_else(|| paths::split_locale(&path).map(|(l, _)| l))
-        .unwrap_or(Locale::DEFAULT);
+    // Islands provide the locale (and have no router to ask for the path).
+    let locale = use_context::<Locale>().unwrap_or_else(|| {
+        let path = use_location().pathname.get_untracked();
+        paths::split_locale(&path).map_or(Locale::DEFAULT, |(l, _)| l)
+    });
     let t = locale.messages();
     view! {
         <Title text=t.not_found_title />

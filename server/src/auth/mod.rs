@@ -99,24 +99,28 @@ pub fn router() -> Router<ServerState> {
 }
 
 /// Per-request context for the audit log and the session checks: the TCP peer as
-/// [`ClientIp`], and an empty [`app::session::SessionSlot`] so the session is resumed from the
-/// database at most once per request (and not at all for requests that never ask).
+/// [`ClientIp`], and — when the request carries a session cookie — an empty
+/// [`app::session::SessionSlot`], so the session is resumed from the database at most once
+/// per request (and not at all for requests that never ask). Without a cookie there is no
+/// session to resume and nothing to keep.
 pub async fn request_context(mut req: Request, next: Next) -> Response {
     if let Some(ConnectInfo(addr)) = req
         .extensions()
         .get::<ConnectInfo<std::net::SocketAddr>>()
         .copied()
     {
-        req.extensions_mut().insert(ClientIp(addr.ip().to_string()));
+        req.extensions_mut().insert(ClientIp(addr.ip()));
     }
-    req.extensions_mut()
-        .insert(app::session::SessionSlot::default());
+    if req.headers().contains_key(header::COOKIE) {
+        req.extensions_mut()
+            .insert(app::session::SessionSlot::default());
+    }
     next.run(req).await
 }
 
 /// Limits state-changing server functions (`/sf/act/…`) per address.
 pub async fn limit_forms(
-    axum::extract::State(state): axum::extract::State<ServerState>,
+    axum::extract::State(state): axum::extract::State<Arc<ServerState>>,
     req: Request,
     next: Next,
 ) -> Response {
@@ -200,7 +204,7 @@ pub fn user_agent(headers: &http::HeaderMap) -> Option<String> {
 /// signed-in people who are not staff see the 403 page the app renders. Server functions
 /// check roles again: this only spares an anonymous visitor an empty page.
 pub async fn guard_admin_pages(
-    axum::extract::State(state): axum::extract::State<ServerState>,
+    axum::extract::State(state): axum::extract::State<Arc<ServerState>>,
     req: Request,
     next: Next,
 ) -> Response {

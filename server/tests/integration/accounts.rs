@@ -17,12 +17,14 @@ const COOKIE: &str = "__Host-pf_session";
 const PASSWORD: &str = "correct horse battery";
 
 struct TestApp {
+    _serial: crate::common::Serial,
     app: Router,
     db: sea_orm::DatabaseConnection,
     _dir: tempfile::TempDir,
 }
 
 async fn app_with(rate: &str) -> TestApp {
+    let serial = crate::common::serial().await;
     let dir = tempfile::tempdir().expect("temp dir");
     let db_url = format!("sqlite://{}/accounts.db?mode=rwc", dir.path().display());
     let data_dir = dir.path().display().to_string();
@@ -51,7 +53,12 @@ async fn app_with(rate: &str) -> TestApp {
     .await
     .expect("admin");
     let app = server::startup::router(&config, db.clone()).expect("router builds");
-    TestApp { app, db, _dir: dir }
+    TestApp {
+        app,
+        db,
+        _dir: dir,
+        _serial: serial,
+    }
 }
 
 async fn send(app: &Router, req: Request<Body>) -> (StatusCode, http::HeaderMap, String) {
@@ -411,4 +418,33 @@ async fn provider_callbacks_without_a_known_state_are_refused() {
         location(&h),
         "/ko/sign-in?error=unknown_provider&next=%2Fko%2Faccount"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn signed_in_pages_with_island_data_carry_a_fresh_nonce() {
+    let t = app_with("100").await;
+    let (_, h, _) = send(
+        &t.app,
+        sign_in_request("admin@harbourline.example", PASSWORD, None),
+    )
+    .await;
+    let token = session_cookie(&h).expect("session");
+    let mut seen = Vec::new();
+    for _ in 0..2 {
+        let (status, h, body) = send(&t.app, get_as("/en/admin/settings", Some(&token))).await;
+        assert_eq!(status, StatusCode::OK);
+        let csp = h[header::CONTENT_SECURITY_POLICY].to_str().expect("text");
+        let nonce = csp
+            .split("'nonce-")
+            .nth(1)
+            .and_then(|rest| rest.split('\'').next())
+            .expect("a nonce for the island data")
+            .to_owned();
+        assert!(
+            body.contains(&format!("<script nonce=\"{nonce}\">__RESOLVED_RESOURCES")),
+            "the island's data is handed over in a script with the header's nonce"
+        );
+        seen.push(nonce);
+    }
+    assert_ne!(seen[0], seen[1], "every response has its own nonce");
 }

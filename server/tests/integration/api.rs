@@ -16,6 +16,7 @@ use tower::ServiceExt;
 const BASE: &str = "https://shop.example.com";
 
 struct TestApi {
+    _serial: crate::common::Serial,
     app: Router,
     config: Config,
     db: sea_orm::DatabaseConnection,
@@ -23,6 +24,7 @@ struct TestApi {
 }
 
 async fn api_with(rate_per_minute: &str) -> TestApi {
+    let serial = crate::common::serial().await;
     let dir = tempfile::tempdir().expect("temp dir");
     let db_url = format!("sqlite://{}/api.db?mode=rwc", dir.path().display());
     let data_dir = dir.path().display().to_string();
@@ -45,6 +47,7 @@ async fn api_with(rate_per_minute: &str) -> TestApi {
         config,
         db,
         _dir: dir,
+        _serial: serial,
     }
 }
 

@@ -3,6 +3,8 @@
 //! API and its tokens (`api`), browser sign-in, sessions and CSRF (`accounts`), and the operator
 //! subcommands (`cli`).
 
+mod common;
+
 mod accounts;
 mod api;
 mod cli;
