@@ -37,6 +37,8 @@ if [ -z "${BENCH_SKIP_BUILD:-}" ]; then
   # Leave the everyday binary in place for `make run` and the browser tests.
   cp "$bins/server-release" target/release/server
 fi
+# The servers find the hashed asset names beside their binary.
+cp target/release/hash.txt "$bins/hash.txt"
 
 dir="$(mktemp -d)"
 pids=()

@@ -65,15 +65,18 @@ impl AssetPaths {
     }
 }
 
-/// The islands loader: on a page with `<leptos-island>` elements it loads the bundle, starts
-/// the reactive runtime and hydrates every island, outermost first (an island's server-rendered
+/// The islands loader: on a page with `<leptos-island>` elements it loads the bundle and the
+/// page's texts (`i18n::PageTexts`), starts the reactive runtime and hydrates every island, outermost first (an island's server-rendered
 /// children, `<leptos-children>`, are handed back to it); a page without islands loads no
 /// JavaScript or wasm at all. Either way `<html data-hydrated="true">` marks the moment the
 /// page is fully interactive (tests and monitoring wait for it).
 const LOADER: &str = r#"const ready = () => document.documentElement.setAttribute("data-hydrated", "true");
 if (!document.querySelector("leptos-island")) { ready(); } else {
+  const textsLink = document.getElementById("pf-texts");
+  const texts = textsLink ? fetch(textsLink.href).then((r) => r.text()) : Promise.resolve("{}");
   import(JS).then(async (mod) => {
     await mod.default({ module_or_path: WASM });
+    window.__pfTexts = await texts;
     mod.hydrate();
     const pending = [];
     const visit = async (node) => {

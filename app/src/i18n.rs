@@ -100,36 +100,65 @@ pub fn use_i18n() -> &'static Messages {
     use_locale().messages()
 }
 
-/// The `id` of the element that carries a page's texts for its islands.
+/// The `id` of the element that names a page's texts for its islands.
 pub const PAGE_TEXTS_ID: &str = "pf-texts";
 
-/// The texts of the page's locale as JSON for its islands: the browser bundle carries no
-/// translation tables (they would weigh more than the code that uses them). Pages with
-/// islands render this once; it is data, not script, so the page policy does not apply.
+/// Where the texts of a page's locale are, for its islands: the browser bundle carries no
+/// translation tables (they would weigh more than the code that uses them). Each locale's
+/// texts are one JSON file with a content hash in its name (`/texts/ja.<hash>.json`, served
+/// from memory by the server and cached for a year), so a buyer fetches them once, not with
+/// every page. Pages with islands render this `<link>`: a preload hint, and the address the
+/// islands loader reads them from.
 #[component]
 pub fn PageTexts(locale: Locale) -> impl IntoView {
-    let map: serde_json::Map<String, serde_json::Value> = locale
-        .messages()
-        .entries()
-        .into_iter()
-        .map(|(k, v)| (k.to_owned(), serde_json::Value::from(v)))
-        .collect();
-    // `<` is escaped so no text can end the element early.
-    let json = serde_json::Value::Object(map)
-        .to_string()
-        .replace('<', "\\u003c");
-    view! { <script type="application/json" id=PAGE_TEXTS_ID inner_html=json></script> }
+    #[cfg(feature = "ssr")]
+    let href = texts_file(locale).0.as_str();
+    #[cfg(not(feature = "ssr"))]
+    let href = {
+        let _ = locale;
+        ""
+    };
+    view! { <link id=PAGE_TEXTS_ID rel="preload" r#as="fetch" crossorigin="anonymous" href=href /> }
 }
 
-/// The page's texts, read once from its [`PageTexts`] element (empty texts if it is missing).
+/// `(path, JSON)` of the texts file of `locale`, made once; the name carries 16 hex digits
+/// of the content's SHA-256.
+#[cfg(feature = "ssr")]
+pub fn texts_file(locale: Locale) -> &'static (String, String) {
+    static FILES: std::sync::OnceLock<Vec<(String, String)>> = std::sync::OnceLock::new();
+    let all = FILES.get_or_init(|| {
+        use sha2::Digest;
+        Locale::ALL
+            .into_iter()
+            .map(|l| {
+                let map: serde_json::Map<String, serde_json::Value> = l
+                    .messages()
+                    .entries()
+                    .into_iter()
+                    .map(|(k, v)| (k.to_owned(), serde_json::Value::from(v)))
+                    .collect();
+                let json = serde_json::Value::Object(map).to_string();
+                let hash: String = sha2::Sha256::digest(json.as_bytes())[..8]
+                    .iter()
+                    .map(|b| format!("{b:02x}"))
+                    .collect();
+                (format!("/texts/{}.{hash}.json", l.tag()), json)
+            })
+            .collect()
+    });
+    let index = Locale::ALL.iter().position(|l| *l == locale).unwrap_or(0);
+    &all[index]
+}
+
+/// The page's texts, which the islands loader fetched before hydrating (`window.__pfTexts`);
+/// empty texts if they are missing. Read once per page.
 #[cfg(feature = "hydrate")]
 pub fn page_messages() -> &'static Messages {
     static TEXTS: std::sync::OnceLock<&'static Messages> = std::sync::OnceLock::new();
     TEXTS.get_or_init(|| {
         let json = web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|d| d.get_element_by_id(PAGE_TEXTS_ID))
-            .and_then(|e| e.text_content())
+            .and_then(|w| js_sys::Reflect::get(&w, &"__pfTexts".into()).ok())
+            .and_then(|v| v.as_string())
             .unwrap_or_default();
         let mut map: std::collections::HashMap<String, String> =
             serde_json::from_str(&json).unwrap_or_default();

@@ -19,8 +19,26 @@ impl std::fmt::Debug for PageCacheClearer {
 pub use crate::account::server_fns::ProviderLink;
 
 /// Shared by every request: the database pool, cached catalog reads and the public origin.
+/// Cloned for every request (context, handlers), so it is one reference-counted pointer.
 #[derive(Clone, Debug)]
-pub struct AppState {
+pub struct AppState(Arc<AppStateParts>);
+
+impl AppState {
+    pub fn new(parts: AppStateParts) -> Self {
+        Self(Arc::new(parts))
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = AppStateParts;
+    fn deref(&self) -> &AppStateParts {
+        &self.0
+    }
+}
+
+/// What [`AppState`] holds.
+#[derive(Debug)]
+pub struct AppStateParts {
     pub db: DatabaseConnection,
     /// Catalog reads for the storefront; catalog writes call [`AppState::catalog_changed`].
     pub catalog: CatalogCache,
@@ -37,7 +55,7 @@ pub struct AppState {
     pub page_cache: PageCacheClearer,
 }
 
-impl AppState {
+impl AppStateParts {
     /// Call after any catalog write: drops cached catalog reads and rendered pages.
     pub fn catalog_changed(&self) {
         self.catalog.invalidate_all();

@@ -1,5 +1,6 @@
 //! The middleware every response passes through: tracing, compression, body limit, security
-//! headers, cache policy for static files, and the per-page Content-Security-Policy.
+//! headers and the default Content-Security-Policy (pages set their own); and the cache policy
+//! of static files (`static_files` applies it).
 
 use axum::Router;
 use axum::body::Body;
@@ -23,27 +24,14 @@ const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 const ONE_DAY: &str = "public, max-age=86400";
 
 /// How long browsers may keep a static file at `path` (pages decide for themselves).
-fn static_policy(path: &str) -> Option<&'static str> {
-    if path.starts_with("/pkg/") && is_hashed_asset(path) {
+pub(crate) fn static_policy(path: &str) -> Option<&'static str> {
+    if (path.starts_with("/pkg/") || path.starts_with("/texts/")) && is_hashed_asset(path) {
         Some(IMMUTABLE)
     } else if path.starts_with("/pkg/") || path.starts_with("/images/") || path == "/favicon.svg" {
         Some(ONE_DAY)
     } else {
         None
     }
-}
-
-async fn cache_policy(req: Request<Body>, next: Next) -> Response {
-    let policy = static_policy(req.uri().path());
-    let mut res = next.run(req).await;
-    if let Some(p) = policy
-        && res.status().is_success()
-        && !res.headers().contains_key(header::CACHE_CONTROL)
-    {
-        res.headers_mut()
-            .insert(header::CACHE_CONTROL, HeaderValue::from_static(p));
-    }
-    res
 }
 
 /// Paths never end with `/` (except the root): `/en/products/` answers 308 → `/en/products`,
@@ -108,7 +96,6 @@ pub fn apply<S: Clone + Send + Sync + 'static>(router: Router<S>, config: &Confi
             header::STRICT_TRANSPORT_SECURITY,
             hsts,
         ))
-        .layer(middleware::from_fn(cache_policy))
         .layer(middleware::from_fn(strip_trailing_slash))
         .layer(RequestBodyLimitLayer::new(config.max_body_bytes))
         .layer(CompressionLayer::new().br(true).gzip(true))

@@ -13,3 +13,4 @@ pub mod page_cache;
 pub mod rate_limit;
 pub mod routes;
 pub mod startup;
+pub mod static_files;

@@ -54,13 +54,13 @@ enum StoredBody {
 
 /// The content coding a request accepts best (brotli, then gzip, then none).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Coding {
+pub(crate) enum Coding {
     Br,
     Gzip,
     Identity,
 }
 
-fn accepted_coding(headers: &HeaderMap) -> Coding {
+pub(crate) fn accepted_coding(headers: &HeaderMap) -> Coding {
     let mut gzip = false;
     for value in headers.get_all(header::ACCEPT_ENCODING) {
         let Ok(value) = value.to_str() else { continue };
@@ -206,7 +206,7 @@ fn without_nonce(csp: &str, nonce: &str) -> String {
         .replace(&format!("'nonce-{nonce}' "), "")
 }
 
-fn brotli(body: &[u8]) -> std::io::Result<Bytes> {
+pub(crate) fn brotli(body: &[u8]) -> std::io::Result<Bytes> {
     let mut out = Vec::with_capacity(body.len() / 4);
     {
         let mut writer = brotli::CompressorWriter::new(&mut out, 4096, BROTLI_QUALITY, 22);
@@ -215,7 +215,7 @@ fn brotli(body: &[u8]) -> std::io::Result<Bytes> {
     Ok(out.into())
 }
 
-fn gzip(body: &[u8]) -> std::io::Result<Bytes> {
+pub(crate) fn gzip(body: &[u8]) -> std::io::Result<Bytes> {
     let mut encoder = flate2::write::GzEncoder::new(
         Vec::with_capacity(body.len() / 3),
         flate2::Compression::best(),

@@ -13,16 +13,33 @@ use leptos_axum::{LeptosRoutes, generate_route_list};
 use migration::{Migrator, MigratorTrait};
 use sea_orm::DatabaseConnection;
 use tokio::net::TcpListener;
-use tower_http::services::{ServeDir, ServeFile};
 
 use crate::api::ApiState;
 use crate::config::Config;
 use crate::rate_limit::RateLimit;
 use crate::{http_layers, routes};
 
-/// Axum state: what handlers and the Leptos integration need.
+/// Axum state: what handlers and the Leptos integration need. Cloned for every request
+/// (axum clones the routed service), so it is one reference-counted pointer.
 #[derive(Clone, Debug)]
-pub struct ServerState {
+pub struct ServerState(std::sync::Arc<ServerStateParts>);
+
+impl ServerState {
+    pub fn new(parts: ServerStateParts) -> Self {
+        Self(std::sync::Arc::new(parts))
+    }
+}
+
+impl std::ops::Deref for ServerState {
+    type Target = ServerStateParts;
+    fn deref(&self) -> &ServerStateParts {
+        &self.0
+    }
+}
+
+/// What [`ServerState`] holds.
+#[derive(Debug)]
+pub struct ServerStateParts {
     pub leptos_options: LeptosOptions,
     pub app: AppState,
     pub api: ApiState,
@@ -107,7 +124,7 @@ pub fn router(config: &Config, db: DatabaseConnection) -> anyhow::Result<Router>
     let page_cache = crate::page_cache::PageCache::new(config.catalog_cache_ttl);
     let providers =
         crate::auth::oidc::Providers::new(config.oidc_providers.clone(), &config.base_url)?;
-    let app_state = AppState {
+    let app_state = AppState::new(app::state::AppStateParts {
         db,
         catalog,
         base_url: config.base_url.as_str().into(),
@@ -119,7 +136,7 @@ pub fn router(config: &Config, db: DatabaseConnection) -> anyhow::Result<Router>
             let cache = page_cache.clone();
             app::state::PageCacheClearer(std::sync::Arc::new(move || cache.invalidate_all()))
         },
-    };
+    });
     let auth = crate::auth::AuthState {
         sign_in_rate: RateLimit::per_minute(config.rate_limit_per_minute),
         form_rate: RateLimit::per_minute(
@@ -129,12 +146,12 @@ pub fn router(config: &Config, db: DatabaseConnection) -> anyhow::Result<Router>
         ),
         oidc: std::sync::Arc::new(providers),
     };
-    let state = ServerState {
+    let state = ServerState::new(ServerStateParts {
         leptos_options: leptos_options.clone(),
         app: app_state.clone(),
         api,
         auth,
-    };
+    });
     let context = {
         let app_state = app_state.clone();
         // leptos_axum also provides the request parts and a CSP nonce for every render.
@@ -143,31 +160,20 @@ pub fn router(config: &Config, db: DatabaseConnection) -> anyhow::Result<Router>
     let route_list = generate_route_list(app::App);
     let site = &config.site_root;
     // Static files and health checks need none of the page middleware (sessions, CSRF, rate
-    // limits, page cache): they are routed first, outside it. Files are served precompressed
-    // (the build writes `.br` and `.gz` beside each one).
+    // limits, page cache): they are routed first, outside it. Files come from memory, with the
+    // precompressed twins the build wrote (`static_files`).
+    let files = std::sync::Arc::new(
+        crate::static_files::StaticFiles::load(site)
+            .with_context(|| format!("cannot read the site files under {}", site.display()))?,
+    );
     let assets = Router::new()
-        .nest_service(
-            "/pkg",
-            ServeDir::new(site.join("pkg"))
-                .precompressed_br()
-                .precompressed_gzip(),
-        )
-        .nest_service(
-            "/images",
-            ServeDir::new(site.join("images"))
-                .precompressed_br()
-                .precompressed_gzip(),
-        )
-        .route_service(
-            "/favicon.svg",
-            ServeFile::new(site.join("favicon.svg"))
-                .precompressed_br()
-                .precompressed_gzip(),
-        )
+        .route("/pkg/{*file}", get(crate::static_files::serve))
+        .route("/images/{*file}", get(crate::static_files::serve))
+        .route("/favicon.svg", get(crate::static_files::serve))
+        .route("/texts/{file}", get(crate::static_files::serve))
+        .with_state(files)
         .route("/healthz", get(routes::health::healthz))
         .route("/readyz", get(routes::health::readyz));
-    // The page middleware reads what it needs from one shared copy of the state.
-    let shared = std::sync::Arc::new(state.clone());
     let pages = Router::new()
         .route("/", get(routes::root::redirect_to_locale))
         .route("/admin", get(routes::root::redirect_admin))
@@ -194,16 +200,16 @@ pub fn router(config: &Config, db: DatabaseConnection) -> anyhow::Result<Router>
         ))
         // Staff-only pages send anonymous visitors to sign in before anything renders.
         .layer(axum::middleware::from_fn_with_state(
-            shared.clone(),
+            state.clone(),
             crate::auth::guard_admin_pages,
         ))
         .layer(axum::middleware::from_fn_with_state(
-            shared.clone(),
+            state.clone(),
             crate::auth::limit_forms,
         ))
         // CSRF, first half: state-changing requests must come from this site.
         .layer(axum::middleware::from_fn_with_state(
-            shared,
+            state.clone(),
             crate::auth::csrf::check_origin,
         ))
         .layer(axum::middleware::from_fn(crate::auth::request_context));

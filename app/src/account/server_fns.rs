@@ -60,7 +60,7 @@ pub struct AccountData {
 pub async fn get_account() -> Result<AccountData, AppError> {
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
     let s = crate::session::require_signed_in().await?;
-    let db = crate::session::state()?.db;
+    let db = crate::session::state()?.db.clone();
     let company = domain::auth::companies::company_of(&db, s.user.id).await?;
     let identities = domain::entities::user_identity::Entity::find()
         .filter(domain::entities::user_identity::Column::UserId.eq(s.user.id))
@@ -88,7 +88,7 @@ pub async fn get_account() -> Result<AccountData, AppError> {
 pub async fn onboard_company(csrf: String, form: CompanyForm) -> Result<CompanyInfo, AppError> {
     let s = crate::session::require_signed_in().await?;
     crate::session::check_csrf(&s, &csrf)?;
-    let db = crate::session::state()?.db;
+    let db = crate::session::state()?.db.clone();
     Ok(domain::auth::companies::onboard(
         &db,
         s.user.id,

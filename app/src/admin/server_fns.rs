@@ -47,7 +47,7 @@ pub struct Dashboard {
 #[server(prefix = "/sf")]
 pub async fn admin_dashboard() -> Result<Dashboard, AppError> {
     require_staff().await?;
-    let db = state()?.db;
+    let db = state()?.db.clone();
     Ok(Dashboard {
         counts: domain::dashboard::counts(&db, chrono::Utc::now()).await?,
         recent: domain::auth::audit::recent(&db, 10).await?,
@@ -193,7 +193,7 @@ pub async fn admin_create_api_client(
         c.add("scopes", "required", "tick at least one scope");
     }
     c.finish()?;
-    let db = state()?.db;
+    let db = state()?.db.clone();
     let now = chrono::Utc::now();
     let txn = db.begin().await.map_err(domain::DomainError::from)?;
     let created = domain::auth::api_clients::create(&txn, &name, &scopes.join(" "), now).await?;
@@ -221,7 +221,7 @@ pub async fn admin_revoke_api_client(csrf: String, client_id: String) -> Result<
     use sea_orm::TransactionTrait;
     let s = require_admin().await?;
     check_csrf(&s, &csrf)?;
-    let db = state()?.db;
+    let db = state()?.db.clone();
     let now = chrono::Utc::now();
     let txn = db.begin().await.map_err(domain::DomainError::from)?;
     domain::auth::api_clients::revoke(&txn, &client_id, now).await?;
@@ -290,7 +290,7 @@ pub struct ProductEditor {
 #[server(prefix = "/sf")]
 pub async fn admin_product(id: String, locale: String) -> Result<ProductEditor, AppError> {
     require_staff().await?;
-    let db = state()?.db;
+    let db = state()?.db.clone();
     let categories = domain::catalog::admin::list_categories(&db).await?;
     let form = if id == "new" {
         ProductForm {

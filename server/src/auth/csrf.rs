@@ -37,11 +37,7 @@ pub fn same_site(origin: &str, base_url: &str, host: Option<&str>) -> bool {
     origin == format!("{scheme}://{host}")
 }
 
-pub async fn check_origin(
-    State(state): State<std::sync::Arc<ServerState>>,
-    req: Request,
-    next: Next,
-) -> Response {
+pub async fn check_origin(State(state): State<ServerState>, req: Request, next: Next) -> Response {
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS)
         || exempt(req.uri().path())
     {

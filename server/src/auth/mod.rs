@@ -120,7 +120,7 @@ pub async fn request_context(mut req: Request, next: Next) -> Response {
 
 /// Limits state-changing server functions (`/sf/act/…`) per address.
 pub async fn limit_forms(
-    axum::extract::State(state): axum::extract::State<Arc<ServerState>>,
+    axum::extract::State(state): axum::extract::State<ServerState>,
     req: Request,
     next: Next,
 ) -> Response {
@@ -204,7 +204,7 @@ pub fn user_agent(headers: &http::HeaderMap) -> Option<String> {
 /// signed-in people who are not staff see the 403 page the app renders. Server functions
 /// check roles again: this only spares an anonymous visitor an empty page.
 pub async fn guard_admin_pages(
-    axum::extract::State(state): axum::extract::State<Arc<ServerState>>,
+    axum::extract::State(state): axum::extract::State<ServerState>,
     req: Request,
     next: Next,
 ) -> Response {

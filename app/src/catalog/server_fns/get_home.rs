@@ -19,7 +19,7 @@ pub async fn get_home(locale: String) -> Result<HomeData, AppError> {
     /// How many featured products the home page shows.
     const FEATURED_ON_HOME: u64 = 8;
     let locale = super::checked_locale(&locale)?;
-    let catalog = super::state()?.catalog;
+    let catalog = super::state()?.catalog.clone();
     Ok(HomeData {
         categories: catalog
             .list_categories(locale.tag())

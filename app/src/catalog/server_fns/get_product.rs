@@ -12,7 +12,7 @@ pub async fn get_product(locale: String, slug: String) -> Result<Option<ProductD
     if domain::codes::Slug::parse(&slug).is_err() {
         return Ok(None);
     }
-    let catalog = super::state()?.catalog;
+    let catalog = super::state()?.catalog.clone();
     let mut product = catalog
         .product_by_slug(locale.tag(), &slug)
         .await?

@@ -30,7 +30,7 @@ pub async fn list_products(
     category_page: Option<String>,
 ) -> Result<ListingData, AppError> {
     let locale = super::checked_locale(&locale)?;
-    let catalog = super::state()?.catalog;
+    let catalog = super::state()?.catalog.clone();
     let categories = catalog
         .list_categories(locale.tag())
         .await?

@@ -19,10 +19,15 @@ use crate::error::{DomainError, DomainResult};
 /// How many entries each cache holds at most.
 const CAPACITY: u64 = 20_000;
 
-/// Cached catalog reads over one database.
+/// Cached catalog reads over one database; cheap to clone (one pointer to the caches).
 #[derive(Clone, Debug)]
 pub struct CatalogCache {
     db: DatabaseConnection,
+    caches: Arc<Caches>,
+}
+
+#[derive(Debug)]
+struct Caches {
     products: Cache<(String, String), Arc<Option<ProductDetail>>>,
     listings: Cache<(String, ProductFilter), Arc<Page<ProductCard>>>,
     categories: Cache<String, Arc<Vec<CategorySummary>>>,
@@ -61,11 +66,13 @@ impl CatalogCache {
     pub fn new(db: DatabaseConnection, ttl: Duration) -> Self {
         Self {
             db,
-            products: cache(ttl),
-            listings: cache(ttl),
-            categories: cache(ttl),
-            featured: cache(ttl),
-            origins: cache(ttl),
+            caches: Arc::new(Caches {
+                products: cache(ttl),
+                listings: cache(ttl),
+                categories: cache(ttl),
+                featured: cache(ttl),
+                origins: cache(ttl),
+            }),
         }
     }
 
@@ -76,11 +83,11 @@ impl CatalogCache {
 
     /// Forgets everything; call after any catalog write.
     pub fn invalidate_all(&self) {
-        self.products.invalidate_all();
-        self.listings.invalidate_all();
-        self.categories.invalidate_all();
-        self.featured.invalidate_all();
-        self.origins.invalidate_all();
+        self.caches.products.invalidate_all();
+        self.caches.listings.invalidate_all();
+        self.caches.categories.invalidate_all();
+        self.caches.featured.invalidate_all();
+        self.caches.origins.invalidate_all();
     }
 
     /// [`repo::product_by_slug`], cached.
@@ -91,7 +98,8 @@ impl CatalogCache {
     ) -> DomainResult<Arc<Option<ProductDetail>>> {
         let db = self.db.clone();
         let (l, s) = (locale.to_owned(), slug.to_owned());
-        self.products
+        self.caches
+            .products
             .try_get_with((l.clone(), s.clone()), async move {
                 repo::product_by_slug(&db, &l, &s).await.map(Arc::new)
             })
@@ -107,7 +115,8 @@ impl CatalogCache {
     ) -> DomainResult<Arc<Page<ProductCard>>> {
         let db = self.db.clone();
         let (l, f) = (locale.to_owned(), filter.clone());
-        self.listings
+        self.caches
+            .listings
             .try_get_with((l.clone(), f.clone()), async move {
                 repo::search_products(&db, &l, &f).await.map(Arc::new)
             })
@@ -119,7 +128,8 @@ impl CatalogCache {
     pub async fn list_categories(&self, locale: &str) -> DomainResult<Arc<Vec<CategorySummary>>> {
         let db = self.db.clone();
         let l = locale.to_owned();
-        self.categories
+        self.caches
+            .categories
             .try_get_with(l.clone(), async move {
                 repo::list_categories(&db, &l).await.map(Arc::new)
             })
@@ -135,7 +145,8 @@ impl CatalogCache {
     ) -> DomainResult<Arc<Vec<ProductCard>>> {
         let db = self.db.clone();
         let l = locale.to_owned();
-        self.featured
+        self.caches
+            .featured
             .try_get_with((l.clone(), limit), async move {
                 repo::featured_products(&db, &l, limit).await.map(Arc::new)
             })
@@ -146,7 +157,8 @@ impl CatalogCache {
     /// [`repo::origin_countries`], cached.
     pub async fn origin_countries(&self) -> DomainResult<Arc<Vec<CountryCode>>> {
         let db = self.db.clone();
-        self.origins
+        self.caches
+            .origins
             .try_get_with((), async move {
                 repo::origin_countries(&db).await.map(Arc::new)
             })
