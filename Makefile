@@ -23,7 +23,7 @@ PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
 DIST_ENV := CARGO_PROFILE_RELEASE_LTO=fat CARGO_PROFILE_RELEASE_CODEGEN_UNITS=1 \
 	CARGO_PROFILE_RELEASE_INCREMENTAL=false
 
-.PHONY: run test tools test-tools target-dir site dist lint unit fuzz e2e bench timings fmt clean-data
+.PHONY: run test tools test-tools target-dir site dist lint unit fuzz e2e bench timings eco-pdf-preview fmt clean-data
 
 run: tools site
 	@mkdir -p data
@@ -41,10 +41,20 @@ tools: target-dir
 test-tools: target-dir
 	@.ci/ensure-tools test
 
+# Cargo decides what to rebuild by comparing file times with its outputs. When another clone
+# built into the shared cache after files here were last changed, this clone's sources look
+# older than that clone's outputs and would be taken as built: so the first build from a clone
+# that is not the cache's last user marks its sources as changed (the workspace crates
+# rebuild once; dependencies stay).
 target-dir:
 	@if [ ! -e target ] && [ ! -L target ]; then \
 		mkdir -p "$(PORTFRONT_CACHE)/target" && ln -s "$(PORTFRONT_CACHE)/target" target && \
 		echo "target -> $(PORTFRONT_CACHE)/target (shared build cache)"; \
+	fi
+	@if [ -L target ] && [ "$$(cat target/.last-clone 2>/dev/null)" != "$(ROOT)" ]; then \
+		git ls-files -z --cached --others --exclude-standard | xargs -0 -r touch -c && \
+		echo "$(ROOT)" > target/.last-clone && \
+		echo "shared build cache last used by another clone: sources here marked as changed"; \
 	fi
 
 # The release site: server binary in target/release/server, wasm/JS/CSS in target/site/pkg.
@@ -74,7 +84,7 @@ e2e:
 	cd end2end && npx playwright test
 
 # A bounded run of every fuzz target (crashes fail the suite); longer runs: docs/logistics.md.
-fuzz:
+fuzz: target-dir
 	server/domain/fuzz/run-bounded.sh $${FUZZ_SECONDS:-10}
 
 # Load tests: the everyday release build and the production build side by side (bench/).
@@ -84,6 +94,10 @@ bench: tools
 # Wall time of every step of `make test` and `make run` (docs/building.md).
 timings:
 	bench/timings.sh $${TIMINGS:-all}
+
+# Sample e-CO PDFs (and PNG pages, with Debian's poppler-utils) in target/eco-pdf-preview/.
+eco-pdf-preview: target-dir
+	cargo run -p domain --example eco_pdf_preview
 
 fmt:
 	cargo fmt --all

@@ -68,6 +68,23 @@ pub fn admin_section(locale: Locale, section: &str) -> String {
     localized(locale, &format!("/admin/{section}"))
 }
 
+/// Every query parameter that changes a page a visitor who is not signed in can see (the
+/// listing filters and page, the product page's quantity, the sign-in page's messages). The
+/// page cache keys on these alone, so a tracking parameter does not make a new entry: a page
+/// that starts reading another parameter must add it here.
+pub const PAGE_QUERY_PARAMS: &[&str] = &[
+    "q",
+    "category",
+    "origin",
+    "moq_min",
+    "moq_max",
+    "page",
+    "qty",
+    "next",
+    "error",
+    "signed_out",
+];
+
 /// Appends URL query parameters, skipping empty values.
 pub fn with_query(path: &str, params: &[(&str, Option<String>)]) -> String {
     let query: Vec<String> = params

@@ -85,12 +85,14 @@ impl std::fmt::Debug for SessionSlot {
 pub async fn resume_for_request(
     state: &AppState,
     headers: &HeaderMap,
-    slot: Option<&SessionSlot>,
+    extensions: &http::Extensions,
 ) -> domain::DomainResult<Option<ActiveSession>> {
+    let slot = extensions.get::<SessionSlot>();
     if let Some(known) = slot.and_then(|s| s.0.get()) {
         return Ok(known.clone());
     }
-    let session = match token_from_headers(headers, state.secure_cookies) {
+    let secure = crate::state::over_tls(extensions, state);
+    let session = match token_from_headers(headers, secure) {
         Some(token) => sessions::resume(&state.db, &token, state.sessions, Utc::now()).await?,
         None => None,
     };
@@ -107,12 +109,7 @@ pub async fn current() -> Result<Option<ActiveSession>, AppError> {
     let Some(parts) = use_context::<http::request::Parts>() else {
         return Ok(None);
     };
-    Ok(resume_for_request(
-        &state,
-        &parts.headers,
-        parts.extensions.get::<SessionSlot>(),
-    )
-    .await?)
+    Ok(resume_for_request(&state, &parts.headers, &parts.extensions).await?)
 }
 
 /// The session, or [`AppError::NotSignedIn`].

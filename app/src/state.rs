@@ -48,7 +48,8 @@ pub struct AppStateParts {
     pub site_name: Arc<str>,
     /// Idle and absolute session lifetimes.
     pub sessions: SessionPolicy,
-    /// Whether the site is served over TLS (cookies are then `Secure` and `__Host-`).
+    /// Whether the public origin is `https://` (cookies are then `Secure` and `__Host-`;
+    /// a request may also be marked [`OverTls`] by a trusted proxy's word).
     pub secure_cookies: bool,
     /// OpenID providers offered on the sign-in page.
     pub providers: Arc<[ProviderLink]>,
@@ -63,6 +64,20 @@ impl AppStateParts {
     }
 }
 
-/// The client's address, put into request extensions by the server.
+/// The client's address, put into request extensions by the server (behind trusted proxies,
+/// the address they forwarded for).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClientIp(pub std::net::IpAddr);
+
+/// Whether the browser reached the site over TLS — the public origin is `https://`, or a
+/// trusted proxy said so — put into request extensions by the server. Cookies are then
+/// `Secure` and `__Host-`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OverTls(pub bool);
+
+/// [`OverTls`] of a request, or the site's setting when the server did not mark it.
+pub fn over_tls(extensions: &http::Extensions, state: &AppStateParts) -> bool {
+    extensions
+        .get::<OverTls>()
+        .map_or(state.secure_cookies, |t| t.0)
+}

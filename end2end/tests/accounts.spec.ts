@@ -84,6 +84,7 @@ test.describe("staff area", () => {
       headers: { origin: new URL(baseURL ?? "").origin },
       form: { csrf: "guessed", user_id: "00000000-0000-0000-0000-000000000000" },
     });
+    expect(res.status()).toBe(403);
     expect(await res.text()).toContain("CsrfFailed");
   });
 });
@@ -121,6 +122,33 @@ test.describe("buyers and the admin panel", () => {
     const res = await page.goto("/en/admin");
     expect(res?.status()).toBe(403);
     await expect(page.getByRole("heading", { name: "No access" })).toBeVisible();
+  });
+
+  test("a provider identity with a staff member's address is not linked to the staff account", async ({ page }) => {
+    await signInAtProvider(page, adminEmail());
+    await expect(page).toHaveURL(/\/en\/sign-in\?error=oidc_link_refused/);
+    await expect(page.getByRole("alert")).toContainText("not linked to this sign-in automatically");
+    const session = (await page.context().cookies()).find((c) => c.name === "pf_session");
+    expect(session).toBeUndefined();
+  });
+
+  test("a second identity with a buyer's verified address signs in to the same account", async ({ page, context }) => {
+    // The provider's subject is the login as typed, the address is normalised: two identities.
+    await signInAtProvider(page, "Mia@buyers.example");
+    await expect(page).toHaveURL(/\/en\/onboarding/);
+    await hydrated(page);
+    await page.getByLabel("Company name").fill("Mia Imports Pty Ltd");
+    await page.getByLabel("Country").selectOption("AU");
+    await page.getByLabel("Address", { exact: true }).fill("1 Harbour St, Sydney NSW 2000");
+    await page.getByLabel("Tax or company registration number").fill("51 824 753 556");
+    await page.getByRole("button", { name: "Register company" }).click();
+    await expect(page).toHaveURL(/\/en\/account$/);
+
+    await context.clearCookies();
+    await signInAtProvider(page, "mia@buyers.example");
+    await expect(page).toHaveURL(/\/en\/account$/);
+    await expect(page.getByTestId("account-email")).toHaveText("mia@buyers.example");
+    await expect(page.getByTestId("account-company")).toContainText("Mia Imports Pty Ltd");
   });
 
   test("a tampered state and a replayed code are refused with a clear page", async ({ page }) => {

@@ -9,6 +9,8 @@ mod m20261125_000001_catalog;
 mod m20261126_000001_api_clients;
 mod m20261126_000002_accounts;
 mod m20261127_000001_companies_and_sign_in;
+mod m20261202_000001_search_text;
+mod m20261202_000002_email_verified;
 
 /// Every migration, oldest first. The server runs the pending ones at start.
 pub struct Migrator;
@@ -21,6 +23,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000001_api_clients::Migration),
             Box::new(m20261126_000002_accounts::Migration),
             Box::new(m20261127_000001_companies_and_sign_in::Migration),
+            Box::new(m20261202_000001_search_text::Migration),
+            Box::new(m20261202_000002_email_verified::Migration),
         ]
     }
 }

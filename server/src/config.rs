@@ -32,12 +32,15 @@ pub struct Config {
     /// `PORTFRONT_RATE_LIMIT_PER_MINUTE`: requests a minute one address may make to the
     /// sign-in, token and form endpoints.
     pub rate_limit_per_minute: std::num::NonZeroU32,
-    /// `PORTFRONT_SESSION_IDLE_MINUTES` (default 60) and `PORTFRONT_SESSION_MAX_HOURS`
+    /// `PORTFRONT_SESSION_IDLE_MINUTES` (default 30) and `PORTFRONT_SESSION_MAX_HOURS`
     /// (default 12): a session ends after this long unused, or this long after sign-in.
     pub session_policy: domain::auth::sessions::SessionPolicy,
     /// `PORTFRONT_OIDC_PROVIDERS`: path of a TOML file of OpenID Connect providers
     /// (`[[provider]]` tables; see README). None configured: password sign-in only.
     pub oidc_providers: Vec<domain::auth::oidc::ProviderConfig>,
+    /// `PORTFRONT_TRUSTED_PROXIES` (default none): the proxies whose `Forwarded` /
+    /// `X-Forwarded-*` headers are believed.
+    pub trusted_proxies: crate::forwarding::TrustedProxies,
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/portfront.db?mode=rwc";
@@ -142,7 +145,7 @@ impl Config {
         )?)?)
         .unwrap_or(std::num::NonZeroU32::MIN);
         let session_idle_minutes =
-            number("PORTFRONT_SESSION_IDLE_MINUTES", 60, 5..=10_080, "minutes")?;
+            number("PORTFRONT_SESSION_IDLE_MINUTES", 30, 5..=10_080, "minutes")?;
         let session_max_hours = number("PORTFRONT_SESSION_MAX_HOURS", 12, 1..=720, "hours")?;
         if session_idle_minutes > session_max_hours * 60 {
             bail!(
@@ -163,6 +166,10 @@ impl Config {
                     .map_err(|e| anyhow::anyhow!("PORTFRONT_OIDC_PROVIDERS={path:?}: {e}"))?
             }
         };
+        let trusted_proxies = crate::forwarding::TrustedProxies::parse(
+            &var("PORTFRONT_TRUSTED_PROXIES").unwrap_or_default(),
+        )
+        .map_err(|e| anyhow::anyhow!("PORTFRONT_TRUSTED_PROXIES: {e}"))?;
         Ok(Self {
             database_url,
             site_addr,
@@ -177,6 +184,7 @@ impl Config {
             rate_limit_per_minute,
             session_policy,
             oidc_providers,
+            trusted_proxies,
         })
     }
 
@@ -223,6 +231,9 @@ mod tests {
         assert!(c.site_root.is_absolute() && c.site_root.ends_with("target/site"));
         assert_eq!(c.base_url, "http://127.0.0.1:3000");
         assert!(!c.demo);
+        assert_eq!(c.session_policy.idle, chrono::Duration::minutes(30));
+        assert_eq!(c.session_policy.absolute, chrono::Duration::hours(12));
+        assert!(c.trusted_proxies.is_empty());
     }
 
     #[test]
@@ -231,6 +242,13 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("LEPTOS_SITE_ADDR"), "{e}");
+        let e = config(&[("PORTFRONT_TRUSTED_PROXIES", "10.0.0.0/8 proxy.lan")])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("PORTFRONT_TRUSTED_PROXIES") && e.contains("proxy.lan"),
+            "{e}"
+        );
         let e = config(&[("DATABASE_URL", "mysql://x")])
             .unwrap_err()
             .to_string();

@@ -19,6 +19,9 @@ use crate::config::Config;
 const DEFAULT_CSP: &str =
     "default-src 'none'; img-src 'self'; style-src 'self'; frame-ancestors 'none'";
 
+/// Strict-Transport-Security for a site served over TLS.
+pub(crate) const HSTS: &str = "max-age=31536000; includeSubDomains";
+
 /// One year: hashed file names change whenever their content does.
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 const ONE_DAY: &str = "public, max-age=86400";
@@ -35,21 +38,30 @@ pub(crate) fn static_policy(path: &str) -> Option<&'static str> {
 }
 
 /// Paths never end with `/` (except the root): `/en/products/` answers 308 → `/en/products`,
-/// so every page has one URL.
+/// so every page has one URL. The target is always a path on this site: leading slashes and
+/// backslashes collapse to one `/` (`//evil.example/` → `/evil.example`, never the
+/// protocol-relative `//evil.example`), and a target `safe_next` refuses is not redirected.
 async fn strip_trailing_slash(req: Request<Body>, next: Next) -> Response {
-    let path = req.uri().path();
-    if path.len() > 1 && path.ends_with('/') {
-        let mut target = path.trim_end_matches('/').to_owned();
-        if target.is_empty() {
-            target.push('/');
-        }
-        if let Some(q) = req.uri().query() {
-            target.push('?');
-            target.push_str(q);
-        }
+    if let Some(target) = canonical_target(req.uri()) {
         return Redirect::permanent(&target).into_response();
     }
     next.run(req).await
+}
+
+/// Where a path ending in `/` is sent, or `None` when it stays as it is.
+fn canonical_target(uri: &axum::http::Uri) -> Option<String> {
+    let path = uri.path();
+    if path.len() <= 1 || !path.ends_with('/') {
+        return None;
+    }
+    let mut target = String::with_capacity(path.len() + uri.query().map_or(0, |q| q.len() + 1));
+    target.push('/');
+    target.push_str(path.trim_start_matches(['/', '\\']).trim_end_matches('/'));
+    if let Some(q) = uri.query() {
+        target.push('?');
+        target.push_str(q);
+    }
+    domain::auth::redirect::safe_next(&target)
 }
 
 /// `portfront.EZmIpKiJfDT_jBROthoxQg.css` style names: cargo-leptos puts a content hash
@@ -68,9 +80,7 @@ fn is_hashed_asset(path: &str) -> bool {
 
 /// Wraps the router in the layer stack (the last added runs first).
 pub fn apply<S: Clone + Send + Sync + 'static>(router: Router<S>, config: &Config) -> Router<S> {
-    let hsts = config
-        .behind_tls()
-        .then(|| HeaderValue::from_static("max-age=31536000; includeSubDomains"));
+    let hsts = config.behind_tls().then(|| HeaderValue::from_static(HSTS));
     router
         .layer(SetResponseHeaderLayer::overriding(
             HeaderName::from_static("permissions-policy"),
@@ -111,6 +121,33 @@ pub fn apply<S: Clone + Send + Sync + 'static>(router: Router<S>, config: &Confi
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn trailing_slash_redirects_stay_on_this_site() {
+        let target = |uri: &str| canonical_target(&uri.parse().unwrap());
+        assert_eq!(target("/en/products/").as_deref(), Some("/en/products"));
+        assert_eq!(
+            target("/en/products/?q=oak").as_deref(),
+            Some("/en/products?q=oak")
+        );
+        assert_eq!(target("/vi///").as_deref(), Some("/vi"));
+        assert_eq!(target("//evil.example/").as_deref(), Some("/evil.example"));
+        assert_eq!(
+            target("///evil.example//").as_deref(),
+            Some("/evil.example")
+        );
+        assert_eq!(
+            target("/%2F%2Fevil.example/").as_deref(),
+            Some("/%2F%2Fevil.example")
+        );
+        assert_eq!(
+            target("/%5Cevil.example/").as_deref(),
+            Some("/%5Cevil.example")
+        );
+        assert_eq!(target("//").as_deref(), Some("/"));
+        assert_eq!(target("/en/products"), None);
+        assert_eq!(target("/"), None);
+    }
 
     #[test]
     fn recognises_hashed_asset_names() {

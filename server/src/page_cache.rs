@@ -9,7 +9,9 @@
 //! for islands with data) is stored split around it and gets a fresh one per response.
 //!
 //! Only `GET` of a locale-prefixed page, without `Authorization` or a session cookie, answered
-//! `200 text/html` without `Set-Cookie`, is stored. Catalog writes must call
+//! `200 text/html` without `Set-Cookie`, is stored. The key is the path and the query
+//! parameters that change a page (`app::paths::PAGE_QUERY_PARAMS`), so `?utm_source=…` does
+//! not make a new entry; the cache is bounded by the bytes it holds. Catalog writes must call
 //! [`PageCache::invalidate_all`] together with the catalog read cache.
 
 use std::io::Write;
@@ -26,10 +28,8 @@ use http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 
 /// The largest page kept.
 const MAX_PAGE_BYTES: usize = 1024 * 1024;
-/// The most pages kept (listing URLs with queries are bounded by this).
-const MAX_PAGES: u64 = 4096;
-/// Cookie names that mark a signed-in browser: such requests are never served from the cache.
-const SESSION_COOKIES: [&str; 2] = ["pf_session", "__Host-pf_session"];
+/// The most bytes kept (all three codings of every page, with their keys and headers).
+const MAX_CACHE_BYTES: u64 = 64 * 1024 * 1024;
 /// Brotli quality for stored pages: made once per page and TTL, but while a visitor waits.
 const BROTLI_QUALITY: u32 = 9;
 
@@ -86,6 +86,25 @@ pub(crate) fn accepted_coding(headers: &HeaderMap) -> Coding {
 }
 
 impl CachedPage {
+    /// What this page costs the cache, in bytes (the weigher's unit).
+    fn weight(&self, key: &str) -> u32 {
+        let body = match &self.body {
+            StoredBody::Ready {
+                identity, br, gzip, ..
+            } => identity.len() + br.len() + gzip.len(),
+            StoredBody::Spliced { body, csp } => {
+                body.iter().map(Bytes::len).sum::<usize>()
+                    + csp.iter().map(String::len).sum::<usize>()
+            }
+        };
+        let headers: usize = self
+            .headers
+            .iter()
+            .map(|(k, v)| k.as_str().len() + v.len())
+            .sum();
+        u32::try_from(key.len() + body + headers + 256).unwrap_or(u32::MAX)
+    }
+
     fn response(&self, request_headers: &HeaderMap) -> Response {
         let mut headers = self.headers.clone();
         let body = match &self.body {
@@ -149,7 +168,8 @@ impl PageCache {
         Self {
             pages: (!ttl.is_zero()).then(|| {
                 moka::future::Cache::builder()
-                    .max_capacity(MAX_PAGES)
+                    .weigher(|key: &String, page: &Arc<CachedPage>| page.weight(key))
+                    .max_capacity(MAX_CACHE_BYTES)
                     .time_to_live(ttl)
                     .build()
             }),
@@ -165,22 +185,33 @@ impl PageCache {
 }
 
 fn cacheable_request(req: &Request) -> Option<String> {
-    if req.method() != Method::GET || req.headers().contains_key(header::AUTHORIZATION) {
-        return None;
-    }
-    let signed_in = req
-        .headers()
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .any(|v| SESSION_COOKIES.iter().any(|name| v.contains(name)));
-    if signed_in {
+    if req.method() != Method::GET
+        || req.headers().contains_key(header::AUTHORIZATION)
+        || crate::auth::has_session_cookie(req.headers())
+    {
         return None;
     }
     let uri = req.uri();
     let first = uri.path().trim_start_matches('/').split('/').next()?;
     app::i18n::Locale::from_tag(first)?;
-    Some(uri.path_and_query()?.as_str().to_owned())
+    Some(cache_key(uri.path(), uri.query()))
+}
+
+/// The path and, in their order, the query parameters that change the page.
+fn cache_key(path: &str, query: Option<&str>) -> String {
+    let mut key = String::with_capacity(path.len() + query.map_or(0, |q| q.len() + 1));
+    key.push_str(path);
+    let mut first = true;
+    for pair in query.unwrap_or_default().split('&') {
+        let name = pair.split('=').next().unwrap_or_default();
+        if !app::paths::PAGE_QUERY_PARAMS.contains(&name) {
+            continue;
+        }
+        key.push(if first { '?' } else { '&' });
+        key.push_str(pair);
+        first = false;
+    }
+    key
 }
 
 fn nonce_of(csp: &str) -> Option<&str> {
@@ -319,6 +350,145 @@ pub async fn serve(State(cache): State<PageCache>, req: Request, next: Next) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use tower::ServiceExt;
+
+    /// A page handler that counts its renders, behind the page cache.
+    fn counted_pages() -> (axum::Router, Arc<AtomicUsize>) {
+        let renders = Arc::new(AtomicUsize::new(0));
+        let counter = renders.clone();
+        let router = axum::Router::new()
+            .route(
+                "/en/products",
+                axum::routing::get(move || {
+                    let n = counter.fetch_add(1, Ordering::SeqCst);
+                    async move {
+                        (
+                            [
+                                (header::CONTENT_TYPE, "text/html; charset=utf-8".to_owned()),
+                                (
+                                    header::CONTENT_SECURITY_POLICY,
+                                    "script-src 'nonce-AbCdEfGhIjKlMnOpQrSt'".to_owned(),
+                                ),
+                            ],
+                            format!("<p>render {n}</p>"),
+                        )
+                    }
+                }),
+            )
+            .layer(axum::middleware::from_fn_with_state(
+                PageCache::new(Duration::from_secs(60)),
+                serve,
+            ));
+        (router, renders)
+    }
+
+    async fn fetch(router: &axum::Router, uri: &str, cookie: Option<&str>) -> String {
+        let mut req = Request::get(uri);
+        if let Some(c) = cookie {
+            req = req.header(header::COOKIE, c);
+        }
+        let res = router
+            .clone()
+            .oneshot(req.body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        let body = axum::body::to_bytes(res.into_body(), 1 << 20)
+            .await
+            .unwrap();
+        String::from_utf8(body.to_vec()).unwrap()
+    }
+
+    #[tokio::test]
+    async fn unknown_parameters_share_an_entry_and_signed_in_requests_skip_the_cache() {
+        let (router, renders) = counted_pages();
+        assert_eq!(
+            fetch(&router, "/en/products?utm_source=a", None).await,
+            "<p>render 0</p>"
+        );
+        assert_eq!(
+            fetch(&router, "/en/products?utm_source=b&fbclid=c", None).await,
+            "<p>render 0</p>"
+        );
+        assert_eq!(
+            fetch(&router, "/en/products", None).await,
+            "<p>render 0</p>"
+        );
+        assert_eq!(renders.load(Ordering::SeqCst), 1);
+        assert_eq!(
+            fetch(&router, "/en/products?q=oak", None).await,
+            "<p>render 1</p>"
+        );
+        assert_eq!(
+            fetch(&router, "/en/products?q=oak&utm_source=a", None).await,
+            "<p>render 1</p>"
+        );
+        // A session cookie (even an unknown one) is never answered from, nor stored in, the cache.
+        let signed_in = Some("theme=dark; pf_session=abc");
+        assert_eq!(
+            fetch(&router, "/en/products", signed_in).await,
+            "<p>render 2</p>"
+        );
+        assert_eq!(
+            fetch(&router, "/en/products", signed_in).await,
+            "<p>render 3</p>"
+        );
+        assert_eq!(
+            fetch(&router, "/en/products", None).await,
+            "<p>render 0</p>"
+        );
+        // A cookie whose value merely mentions the name is not a session.
+        assert_eq!(
+            fetch(&router, "/en/products", Some("note=pf_session")).await,
+            "<p>render 0</p>"
+        );
+        assert_eq!(renders.load(Ordering::SeqCst), 4);
+    }
+
+    #[test]
+    fn a_page_weighs_what_it_stores() {
+        let page = CachedPage {
+            status: StatusCode::OK,
+            headers: HeaderMap::new(),
+            body: StoredBody::Ready {
+                identity: Bytes::from(vec![b'a'; 10_000]),
+                br: Bytes::from(vec![b'b'; 1_000]),
+                gzip: Bytes::from(vec![b'c'; 2_000]),
+                csp: HeaderValue::from_static("script-src 'self'"),
+            },
+        };
+        let weight = page.weight("/en/products");
+        assert!((13_000..14_000).contains(&weight), "{weight}");
+    }
+
+    #[test]
+    fn only_parameters_that_change_the_page_make_a_new_entry() {
+        assert_eq!(cache_key("/en/products", None), "/en/products");
+        assert_eq!(
+            cache_key(
+                "/en/products",
+                Some("utm_source=mail&q=oak&fbclid=1&page=2")
+            ),
+            "/en/products?q=oak&page=2"
+        );
+        assert_eq!(
+            cache_key("/en/products", Some("utm_source=x")),
+            "/en/products"
+        );
+        assert_eq!(
+            cache_key("/en/products/p", Some("qty=500&qty=7")),
+            "/en/products/p?qty=500&qty=7"
+        );
+        assert_ne!(
+            cache_key("/en/products", Some("q=oak")),
+            cache_key("/en/products", Some("q=teak"))
+        );
+        // A parameter is matched by its whole name, not a prefix.
+        assert_eq!(
+            cache_key("/en/products", Some("query=1&qq=2")),
+            "/en/products"
+        );
+    }
 
     #[test]
     fn the_nonce_is_found_in_the_policy() {

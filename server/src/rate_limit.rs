@@ -1,5 +1,7 @@
-//! Per-client-address rate limits (GCRA, `governor`) for sign-in, token and form endpoints.
-//! Over the limit the answer is 429 with `Retry-After` in whole seconds.
+//! Per-client-address rate limits (GCRA, `governor`) for sign-in, token and form endpoints,
+//! counted per IPv4 address and per IPv6 /64 (`forwarding::rate_key`); and the per-account
+//! delay after wrong passwords (`domain::auth::throttle`). Over a limit the answer is 429 with
+//! `Retry-After` in whole seconds.
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::num::NonZeroU32;
@@ -7,6 +9,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::ConnectInfo;
+use chrono::{DateTime, Utc};
+use domain::auth::throttle::Failures;
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use http::request::Parts;
@@ -41,18 +45,69 @@ impl RateLimit {
             self.limiter.retain_recent();
         }
         self.limiter
-            .check_key(&ip)
+            .check_key(&crate::forwarding::rate_key(ip))
             .map_err(|not_until| not_until.wait_time_from(self.clock.now()))
     }
 }
 
-/// The client's address: the TCP peer. (Behind a reverse proxy every request shares the
-/// proxy's address; the proxy should then enforce its own limits.)
+/// The client's address: what `auth::request_context` found (the TCP peer, or behind trusted
+/// proxies the address they forwarded for), else the TCP peer.
 pub fn client_ip(parts: &Parts) -> IpAddr {
+    if let Some(app::state::ClientIp(ip)) = parts.extensions.get::<app::state::ClientIp>() {
+        return *ip;
+    }
     parts
         .extensions
         .get::<ConnectInfo<SocketAddr>>()
         .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |c| c.0.ip())
+}
+
+/// Recent wrong passwords per account (normalised e-mail), kept in memory for an hour after
+/// the last one. (Each server process keeps its own; replicas each apply the delay.)
+#[derive(Clone)]
+pub struct AccountFailures {
+    failures: moka::future::Cache<String, Failures>,
+}
+
+impl std::fmt::Debug for AccountFailures {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AccountFailures").finish_non_exhaustive()
+    }
+}
+
+impl Default for AccountFailures {
+    fn default() -> Self {
+        Self {
+            failures: moka::future::Cache::builder()
+                .max_capacity(100_000)
+                .time_to_idle(Duration::from_secs(3600))
+                .build(),
+        }
+    }
+}
+
+impl AccountFailures {
+    /// How long a sign-in to `account` must still wait at `now`, if at all.
+    pub async fn wait(&self, account: &str, now: DateTime<Utc>) -> Option<Duration> {
+        self.failures
+            .get(account)
+            .await?
+            .wait_at(now)
+            .and_then(|w| w.to_std().ok())
+    }
+
+    /// Counts a wrong password for `account`.
+    pub async fn record(&self, account: &str, now: DateTime<Utc>) {
+        let previous = self.failures.get(account).await;
+        self.failures
+            .insert(account.to_owned(), Failures::after_failure(previous, now))
+            .await;
+    }
+
+    /// A successful sign-in clears the count.
+    pub async fn forget(&self, account: &str) {
+        self.failures.invalidate(account).await;
+    }
 }
 
 /// Whole seconds to wait, at least one.
@@ -78,6 +133,39 @@ mod tests {
             "{wait:?}"
         );
         assert!(limit.check(b).is_ok());
+    }
+
+    #[test]
+    fn ipv6_addresses_of_one_network_share_a_limit() {
+        let limit = RateLimit::per_minute(NonZeroU32::new(2).unwrap());
+        let a: IpAddr = "2001:db8:1:2::1".parse().unwrap();
+        let b: IpAddr = "2001:db8:1:2:ffff::9".parse().unwrap();
+        let other: IpAddr = "2001:db8:1:3::1".parse().unwrap();
+        assert!(limit.check(a).is_ok());
+        assert!(limit.check(b).is_ok());
+        assert!(limit.check(a).is_err());
+        assert!(
+            limit.check(b).is_err(),
+            "a new address in the same /64 gains nothing"
+        );
+        assert!(limit.check(other).is_ok());
+    }
+
+    #[tokio::test]
+    async fn wrong_passwords_delay_that_account_only() {
+        let f = AccountFailures::default();
+        let now = Utc::now();
+        for _ in 0..3 {
+            assert_eq!(f.wait("ana@example.com", now).await, None);
+            f.record("ana@example.com", now).await;
+        }
+        assert_eq!(
+            f.wait("ana@example.com", now).await,
+            Some(Duration::from_secs(2))
+        );
+        assert_eq!(f.wait("bo@example.com", now).await, None);
+        f.forget("ana@example.com").await;
+        assert_eq!(f.wait("ana@example.com", now).await, None);
     }
 
     #[test]

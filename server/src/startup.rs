@@ -144,6 +144,12 @@ pub fn router(config: &Config, db: DatabaseConnection) -> anyhow::Result<Router>
                 .rate_limit_per_minute
                 .saturating_mul(std::num::NonZeroU32::new(4).unwrap_or(std::num::NonZeroU32::MIN)),
         ),
+        callback_rate: RateLimit::per_minute(config.rate_limit_per_minute),
+        refusal_audit_rate: RateLimit::per_minute(
+            std::num::NonZeroU32::new(10).unwrap_or(std::num::NonZeroU32::MIN),
+        ),
+        account_failures: crate::rate_limit::AccountFailures::default(),
+        trusted_proxies: config.trusted_proxies.clone(),
         oidc: std::sync::Arc::new(providers),
     };
     let state = ServerState::new(ServerStateParts {
@@ -212,7 +218,10 @@ pub fn router(config: &Config, db: DatabaseConnection) -> anyhow::Result<Router>
             state.clone(),
             crate::auth::csrf::check_origin,
         ))
-        .layer(axum::middleware::from_fn(crate::auth::request_context));
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::auth::request_context,
+        ));
     let router = assets.merge(pages);
     Ok(http_layers::apply(router, config).with_state(state))
 }
@@ -221,6 +230,8 @@ pub fn router(config: &Config, db: DatabaseConnection) -> anyhow::Result<Router>
 pub struct Application {
     listener: TcpListener,
     router: Router,
+    db: DatabaseConnection,
+    session_policy: domain::auth::sessions::SessionPolicy,
 }
 
 impl Application {
@@ -235,7 +246,9 @@ impl Application {
             .with_context(|| format!("cannot listen on {}", config.site_addr))?;
         Ok(Self {
             listener,
-            router: router(&config, db)?,
+            router: router(&config, db.clone())?,
+            db,
+            session_policy: config.session_policy,
         })
     }
 
@@ -247,14 +260,20 @@ impl Application {
     /// Serves until SIGTERM or Ctrl-C, then lets in-flight requests finish.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         tracing::info!(addr = %self.listener.local_addr()?, "Portfront is listening");
-        axum::serve(
+        let housekeeping = crate::maintenance::spawn(
+            self.db.clone(),
+            self.session_policy,
+            crate::maintenance::PURGE_EVERY,
+        );
+        let served = axum::serve(
             self.listener,
             self.router
                 .into_make_service_with_connect_info::<std::net::SocketAddr>(),
         )
         .with_graceful_shutdown(shutdown_signal())
-        .await
-        .context("the HTTP server failed")
+        .await;
+        housekeeping.abort();
+        served.context("the HTTP server failed")
     }
 }
 

@@ -53,6 +53,7 @@ fn sign_in_error(t: &'static Messages, code: &str) -> Option<&'static str> {
         "oidc_failed" => t.sign_in_error_oidc_failed,
         "oidc_email" => t.sign_in_error_oidc_email,
         "oidc_unverified" => t.sign_in_error_oidc_unverified,
+        "oidc_link_refused" => t.sign_in_error_oidc_link_refused,
         "unavailable" => t.error_internal_body,
         _ => return None,
     })

@@ -54,20 +54,22 @@ impl FromRequestParts<ServerState> for ApiCaller {
                 "the Authorization header must use the Bearer scheme",
             ));
         };
-        let verified = state
+        let mut verified = state
             .api
             .tokens
             .verify(token.trim(), chrono::Utc::now().timestamp())
             .map_err(|e| unauthorized(Some("invalid_token"), &e.to_string()))?;
-        if !api_clients::is_active(&state.app.db, &verified.client_id)
+        let Some(held) = api_clients::current_scopes(&state.app.db, &verified.client_id)
             .await
             .map_err(ApiError::from)?
-        {
+        else {
             return Err(unauthorized(
                 Some("invalid_token"),
                 "the API client of this token was revoked",
             ));
-        }
+        };
+        // A scope taken from the client since the token was issued no longer counts.
+        verified.scopes = verified.scopes.intersection(&held);
         Ok(Self(verified))
     }
 }

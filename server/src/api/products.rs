@@ -17,23 +17,88 @@ pub const DEFAULT_PER_PAGE: u64 = 50;
 /// The largest page the API serves.
 pub const MAX_PER_PAGE: u64 = 100;
 
-/// Query parameters of the product list.
+/// Query parameters of the product list. They arrive as text (so a bad value gets a 400 that
+/// names the parameter and the rule); the description declares their real types and bounds,
+/// the same rules `list_products` and `ProductFilter::parse` apply.
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ProductQuery {
     /// 1-based page number (default 1).
+    #[param(value_type = Option<u64>, minimum = 1, maximum = 1000)]
     pub page: Option<String>,
-    /// Products per page, 1 to 100 (default 50).
+    /// Products per page (default 50).
+    #[param(value_type = Option<u64>, minimum = 1, maximum = 100)]
     pub per_page: Option<String>,
-    /// Language of names and summaries: en, zh-Hans, ja, ko, vi, th, id, ms (default en;
-    /// text missing in that language falls back to English and says so in `text_fallback`).
+    /// Language of names and summaries (default en; text missing in that language falls back
+    /// to English and says so in `text_fallback`).
+    #[param(schema_with = lang_schema)]
     pub lang: Option<String>,
-    /// Text search in names, descriptions, SKU and HS code (at most 100 characters).
+    /// Text search in names, descriptions, SKU and HS code.
+    #[param(value_type = Option<String>, max_length = 100)]
     pub q: Option<String>,
-    /// Category slug.
+    /// Category slug: lower-case letters and digits joined by single hyphens.
+    #[param(value_type = Option<String>, max_length = 80, pattern = r"^[a-z0-9]+(-[a-z0-9]+)*$")]
     pub category: Option<String>,
-    /// Country of origin, ISO 3166-1 alpha-2.
+    /// Country of origin, ISO 3166-1 alpha-2 (either case).
+    #[param(value_type = Option<String>, pattern = r"^[A-Za-z]{2}$")]
     pub origin: Option<String>,
+}
+
+impl ProductQuery {
+    /// The API takes each parameter exactly as its description declares it: a parameter that
+    /// is present has a value of its type (no empty values, no spaces, no digit grouping),
+    /// where the storefront's forms are lenient about what a person types.
+    fn check_exact(&self) -> Result<(), ApiError> {
+        fn number(name: &str, value: Option<&str>, max: u64) -> Result<(), ApiError> {
+            let Some(v) = value else { return Ok(()) };
+            let ok = !v.is_empty()
+                && v.len() <= 12
+                && v.bytes().all(|b| b.is_ascii_digit())
+                && !v.starts_with('0')
+                && v.parse::<u64>().is_ok_and(|n| (1..=max).contains(&n));
+            if ok {
+                Ok(())
+            } else {
+                Err(ApiError::bad_request(format!(
+                    "{name} must be a whole number from 1 to {max}, written with digits only"
+                )))
+            }
+        }
+        number("page", self.page.as_deref(), domain::catalog::model::MAX_PAGE)?;
+        number("per_page", self.per_page.as_deref(), MAX_PER_PAGE)?;
+        if let Some(lang) = self.lang.as_deref()
+            && !app::i18n::Locale::ALL.iter().any(|l| l.tag() == lang)
+        {
+            let all: Vec<&str> = app::i18n::Locale::ALL.iter().map(|l| l.tag()).collect();
+            return Err(ApiError::bad_request(format!(
+                "lang must be one of {}",
+                all.join(", ")
+            )));
+        }
+        if let Some(origin) = self.origin.as_deref()
+            && !(origin.len() == 2 && origin.bytes().all(|b| b.is_ascii_alphabetic()))
+        {
+            return Err(ApiError::bad_request(
+                "origin must be a two-letter ISO 3166-1 country code, e.g. VN",
+            ));
+        }
+        if let Some(category) = self.category.as_deref()
+            && domain::codes::Slug::parse(category).is_err()
+        {
+            return Err(ApiError::bad_request(
+                "category must be a category slug: lower-case letters and digits joined by single hyphens, at most 80 characters",
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// `lang`: one of the storefront's locale tags.
+fn lang_schema() -> utoipa::openapi::Object {
+    utoipa::openapi::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::String)
+        .enum_values(Some(app::i18n::Locale::ALL.iter().map(|l| l.tag())))
+        .build()
 }
 
 /// A product as the API lists it.
@@ -111,6 +176,7 @@ fn to_api(card: ProductCard, base: &str, lang: &str) -> ApiProduct {
         (status = 400, description = "A query parameter is invalid", body = super::problem::Problem, content_type = "application/problem+json"),
         (status = 401, description = "Missing, expired or invalid token", body = super::problem::Problem, content_type = "application/problem+json"),
         (status = 403, description = "The token lacks catalog:read", body = super::problem::Problem, content_type = "application/problem+json"),
+        (status = 500, description = "An unexpected error; the cause is logged on the server", body = super::problem::Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn list_products(
@@ -120,6 +186,7 @@ pub async fn list_products(
 ) -> Result<Json<ProductPage>, ApiError> {
     caller.require(Scope::CatalogRead)?;
     let Query(query) = query.map_err(|e| ApiError::bad_request(e.body_text()))?;
+    query.check_exact()?;
     let per_page = match query.per_page.as_deref().map(str::trim) {
         None | Some("") => DEFAULT_PER_PAGE,
         Some(v) => v

@@ -23,8 +23,10 @@ use crate::startup::ServerState;
 #[derive(Debug, Default, Deserialize, ToSchema, IntoParams)]
 pub struct TokenRequest {
     /// Must be `client_credentials`.
+    #[schema(value_type = String, pattern = "^client_credentials$")]
     pub grant_type: Option<String>,
     /// Space-separated scopes; empty or absent means every scope the client holds.
+    #[schema(value_type = Option<String>, max_length = 400)]
     pub scope: Option<String>,
     /// Not accepted here: send credentials with HTTP Basic authentication.
     #[schema(ignore)]
@@ -104,6 +106,7 @@ fn basic_credentials(parts: &Parts) -> Result<(String, Zeroizing<String>), ApiEr
         (status = 400, description = "Unsupported grant type or unknown/unallowed scope", body = super::problem::Problem, content_type = "application/problem+json"),
         (status = 401, description = "Wrong or missing client credentials", body = super::problem::Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many token requests from this address", body = super::problem::Problem, content_type = "application/problem+json"),
+        (status = 500, description = "An unexpected error; the cause is logged on the server", body = super::problem::Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn token(
@@ -160,7 +163,8 @@ pub async fn token(
         .await
         .map_err(|e| match e {
             ClientAuthError::BadCredentials | ClientAuthError::Revoked => {
-                tracing::info!(client_id = %client_id.chars().take(40).collect::<String>(), reason = %e, "token request refused");
+                // The id as typed may be a pasted secret: only its fingerprint is logged.
+                tracing::info!(client_id = %domain::auth::secret::fingerprint(&client_id), reason = %e, "token request refused");
                 invalid_client(e.to_string())
             }
             ClientAuthError::Domain(d) => ApiError::from(d),

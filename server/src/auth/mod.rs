@@ -30,6 +30,14 @@ pub struct AuthState {
     pub sign_in_rate: RateLimit,
     /// Limits state-changing forms (server functions under `/sf/act/`).
     pub form_rate: RateLimit,
+    /// Limits OpenID callbacks per client address (as `sign_in_rate` limits the starts).
+    pub callback_rate: RateLimit,
+    /// Caps the audit rows written for refused OpenID callbacks, per client address.
+    pub refusal_audit_rate: RateLimit,
+    /// The per-account delay after wrong passwords.
+    pub account_failures: crate::rate_limit::AccountFailures,
+    /// Whose forwarding headers are believed (`PORTFRONT_TRUSTED_PROXIES`).
+    pub trusted_proxies: crate::forwarding::TrustedProxies,
     /// The configured OpenID providers.
     pub oidc: Arc<oidc::Providers>,
 }
@@ -45,7 +53,10 @@ pub async fn start_session(
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<domain::auth::sessions::NewSession, domain::DomainError> {
     let db = &state.app.db;
-    let previous = app::session::token_from_headers(&parts.headers, state.app.secure_cookies);
+    let previous = app::session::token_from_headers(
+        &parts.headers,
+        app::state::over_tls(&parts.extensions, &state.app),
+    );
     let agent = user_agent(&parts.headers);
     let session = domain::auth::sessions::start(
         db,
@@ -76,12 +87,17 @@ pub async fn start_session(
 }
 
 /// A 303 to `location` that sets the session cookie.
-pub fn see_other_with_session(state: &ServerState, location: &str, token: &str) -> Response {
+pub fn see_other_with_session(
+    state: &ServerState,
+    parts: &http::request::Parts,
+    location: &str,
+    token: &str,
+) -> Response {
     let mut res = see_other(location);
     let cookie = app::session::set_cookie(
         token,
         state.app.sessions.absolute.num_seconds(),
-        state.app.secure_cookies,
+        app::state::over_tls(&parts.extensions, &state.app),
     );
     if let Ok(v) = HeaderValue::from_str(&cookie) {
         res.headers_mut().insert(header::SET_COOKIE, v);
@@ -98,24 +114,76 @@ pub fn router() -> Router<ServerState> {
         .route("/auth/oidc/{provider}/callback", get(oidc::callback))
 }
 
-/// Per-request context for the audit log and the session checks: the TCP peer as
-/// [`ClientIp`], and — when the request carries a session cookie — an empty
-/// [`app::session::SessionSlot`], so the session is resumed from the database at most once
-/// per request (and not at all for requests that never ask). Without a cookie there is no
-/// session to resume and nothing to keep.
-pub async fn request_context(mut req: Request, next: Next) -> Response {
+/// Per-request context for the audit log, rate limits and session checks: the client as
+/// [`ClientIp`] (the TCP peer, or behind trusted proxies the address they forwarded for,
+/// `crate::forwarding`), whether the browser used TLS ([`app::state::OverTls`]), and — when
+/// the request carries a session cookie — an empty [`app::session::SessionSlot`], so the
+/// session is resumed from the database at most once per request (and not at all for
+/// requests that never ask). Without a cookie there is no session to resume and nothing to
+/// keep. Answers for one person only get `Cache-Control: no-store` ([`is_private`]).
+pub async fn request_context(
+    axum::extract::State(state): axum::extract::State<ServerState>,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    let mut forwarded_https = false;
     if let Some(ConnectInfo(addr)) = req
         .extensions()
         .get::<ConnectInfo<std::net::SocketAddr>>()
         .copied()
     {
-        req.extensions_mut().insert(ClientIp(addr.ip()));
+        let client = if state.auth.trusted_proxies.is_empty() {
+            crate::forwarding::Client {
+                ip: crate::forwarding::canonical(addr.ip()),
+                https: None,
+            }
+        } else {
+            state.auth.trusted_proxies.client(addr.ip(), req.headers())
+        };
+        forwarded_https = client.https == Some(true);
+        req.extensions_mut().insert(ClientIp(client.ip));
     }
+    let over_tls = state.app.secure_cookies || forwarded_https;
+    req.extensions_mut().insert(app::state::OverTls(over_tls));
+    let private = is_private(&req);
     if req.headers().contains_key(header::COOKIE) {
         req.extensions_mut()
             .insert(app::session::SessionSlot::default());
     }
-    next.run(req).await
+    let mut res = next.run(req).await;
+    if private {
+        res.headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    // A trusted proxy terminates TLS for an origin configured without https: HSTS too.
+    if forwarded_https && !state.app.secure_cookies {
+        res.headers_mut()
+            .entry(header::STRICT_TRANSPORT_SECURITY)
+            .or_insert(HeaderValue::from_static(crate::http_layers::HSTS));
+    }
+    res
+}
+
+/// Whether the answer to `req` is for one person only and must never be stored by a browser
+/// or a shared cache: a request with a session cookie or credentials, and every server
+/// function call (`/sf/*`).
+fn is_private(req: &Request) -> bool {
+    req.uri().path().starts_with("/sf/")
+        || req.headers().contains_key(header::AUTHORIZATION)
+        || has_session_cookie(req.headers())
+}
+
+/// Whether the request carries a session cookie (valid or not: either way its answer may
+/// depend on who sent it).
+pub fn has_session_cookie(headers: &http::HeaderMap) -> bool {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.split('=').next())
+        .map(str::trim)
+        .any(|name| name == app::session::COOKIE || name == app::session::SECURE_COOKIE)
 }
 
 /// Limits state-changing server functions (`/sf/act/…`) per address.
@@ -219,12 +287,7 @@ pub async fn guard_admin_pages(
         return next.run(req).await;
     }
     let signed_in = matches!(
-        app::session::resume_for_request(
-            &state.app,
-            req.headers(),
-            req.extensions().get::<app::session::SessionSlot>(),
-        )
-        .await,
+        app::session::resume_for_request(&state.app, req.headers(), req.extensions()).await,
         Ok(Some(_))
     );
     if signed_in {

@@ -220,24 +220,19 @@ impl Providers {
 
 /// The cookie that binds a pending sign-in to the browser that started it: the callback is
 /// accepted only from the browser holding the matching `state` (no login CSRF with a
-/// callback link made elsewhere).
+/// callback link made elsewhere). Behind TLS it is a `__Host-` cookie (Secure, `Path=/`, no
+/// `Domain`), so no sibling subdomain can plant or overwrite it.
 fn state_cookie_name(secure: bool) -> &'static str {
-    if secure {
-        "__Secure-pf_oidc"
-    } else {
-        "pf_oidc"
-    }
+    if secure { "__Host-pf_oidc" } else { "pf_oidc" }
 }
 
 fn state_cookie(value: &str, max_age: i64, secure: bool) -> String {
-    let mut c = format!(
-        "{}={value}; Path=/auth/oidc/; HttpOnly; SameSite=Lax; Max-Age={max_age}",
-        state_cookie_name(secure)
-    );
+    let name = state_cookie_name(secure);
     if secure {
-        c.push_str("; Secure");
+        format!("{name}={value}; Path=/; Secure; HttpOnly; SameSite=Lax; Max-Age={max_age}")
+    } else {
+        format!("{name}={value}; Path=/auth/oidc/; HttpOnly; SameSite=Lax; Max-Age={max_age}")
     }
-    c
 }
 
 fn state_from_cookie(headers: &http::HeaderMap, secure: bool) -> Option<String> {
@@ -318,7 +313,7 @@ pub async fn start(
         &state_cookie(
             csrf_state.secret(),
             domain::auth::oidc::LOGIN_TTL.num_seconds(),
-            state.app.secure_cookies,
+            app::state::over_tls(&parts.extensions, &state.app),
         ),
     )
 }
@@ -337,7 +332,10 @@ pub async fn callback(
     Query(q): Query<CallbackQuery>,
     parts: Parts,
 ) -> Response {
-    let clear = state_cookie("", 0, state.app.secure_cookies);
+    let clear = state_cookie("", 0, app::state::over_tls(&parts.extensions, &state.app));
+    if let Err(wait) = state.auth.callback_rate.check(client_ip(&parts)) {
+        return with_cookie(too_many(app::i18n::Locale::DEFAULT, wait), &clear);
+    }
     let res = callback_inner(&state, &provider_id, q, &parts).await;
     with_cookie(res, &clear)
 }
@@ -352,8 +350,11 @@ async fn callback_inner(
     let now = Utc::now();
     let ip = client_ip(parts).to_string();
     let given = q.state.as_deref().unwrap_or_default();
-    let bound = state_from_cookie(&parts.headers, state.app.secure_cookies)
-        .is_some_and(|c| domain::auth::secret::same_text(&c, given));
+    let bound = state_from_cookie(
+        &parts.headers,
+        app::state::over_tls(&parts.extensions, &state.app),
+    )
+    .is_some_and(|c| domain::auth::secret::same_text(&c, given));
     if !bound {
         tracing::warn!(provider = %provider_id, "OpenID callback without this browser's sign-in cookie");
         audit_failure(state, &ip, provider_id, "oidc_state").await;
@@ -416,6 +417,7 @@ async fn callback_inner(
             let code = match e {
                 IdentityError::NoEmail => "oidc_email",
                 IdentityError::UnverifiedEmail => "oidc_unverified",
+                IdentityError::LinkRefused => "oidc_link_refused",
                 IdentityError::Disabled => "disabled",
                 IdentityError::Domain(cause) => {
                     tracing::error!(error = %cause, "cannot sign in an identity");
@@ -455,7 +457,7 @@ async fn callback_inner(
     } else {
         next.unwrap_or_else(|| app::paths::account(locale))
     };
-    super::see_other_with_session(state, &target, &session.token)
+    super::see_other_with_session(state, parts, &target, &session.token)
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -517,11 +519,24 @@ async fn finish(
         subject: claims.sub,
         email: claims.email,
         email_verified: claims.email_verified,
+        trusted_email: p.config.trusted_email,
         name: claims.name,
     })
 }
 
+/// Records a refused callback — at most `refusal_audit_rate` rows a minute per address, so a
+/// flood of forged callbacks cannot fill the audit log (the excess is only logged).
 async fn audit_failure(state: &ServerState, ip: &str, provider: &str, reason: &str) {
+    let over_cap = ip
+        .parse::<std::net::IpAddr>()
+        .is_ok_and(|addr| state.auth.refusal_audit_rate.check(addr).is_err());
+    if over_cap {
+        tracing::debug!(
+            reason,
+            "refused OpenID callback not audited: over the per-address cap"
+        );
+        return;
+    }
     if let Err(e) = audit::record(
         &state.app.db,
         AuditEntry {

@@ -49,9 +49,24 @@ pub async fn sign_in(
     if form.email.trim().is_empty() || password.is_empty() {
         return see_other(&sign_in_page(locale, "missing_fields", next.as_deref()));
     }
+    // The per-account delay after repeated wrong passwords, checked before the password is.
+    let account = domain::auth::users::normalize_email(&form.email).ok();
+    if let Some(email) = &account
+        && let Some(wait) = state.auth.account_failures.wait(email, now).await
+    {
+        return too_many(locale, wait);
+    }
     let user = match authenticate_password(db, &form.email, &password).await {
-        Ok(user) => user,
+        Ok(user) => {
+            if let Some(email) = &account {
+                state.auth.account_failures.forget(email).await;
+            }
+            user
+        }
         Err(e) => {
+            if let (SignInError::BadCredentials, Some(email)) = (&e, &account) {
+                state.auth.account_failures.record(email, now).await;
+            }
             let code = match &e {
                 SignInError::BadCredentials => "bad_credentials",
                 SignInError::Disabled => "disabled",
@@ -60,8 +75,10 @@ pub async fn sign_in(
                     "unavailable"
                 }
             };
-            // The address typed is recorded (cut short), never the password.
-            let typed: String = form.email.trim().chars().take(120).collect();
+            // A well-formed address is recorded; anything else typed into the field (it may
+            // be the password) only as a fingerprint. The password itself never.
+            let typed = domain::auth::users::normalize_email(&form.email)
+                .unwrap_or_else(|_| domain::auth::secret::fingerprint(form.email.trim()));
             if let Err(err) = audit::record(
                 db,
                 AuditEntry {
@@ -103,5 +120,5 @@ pub async fn sign_in(
             app::paths::account(locale)
         }
     });
-    super::see_other_with_session(&state, &target, &session.token)
+    super::see_other_with_session(&state, &parts, &target, &session.token)
 }

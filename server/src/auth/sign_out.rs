@@ -30,7 +30,7 @@ pub async fn sign_out(
     Form(form): Form<SignOutForm>,
 ) -> Response {
     let locale = locale_of(Some(&form.locale), None);
-    let secure = state.app.secure_cookies;
+    let secure = app::state::over_tls(&parts.extensions, &state.app);
     let db = &state.app.db;
     let now = Utc::now();
     let mut res = see_other(&app::paths::with_query(

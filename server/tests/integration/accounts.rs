@@ -24,18 +24,32 @@ struct TestApp {
 }
 
 async fn app_with(rate: &str) -> TestApp {
+    app_with_env(rate, &[]).await
+}
+
+/// A test app with more settings (`extra` wins over the defaults here).
+async fn app_with_env(rate: &str, extra: &[(&str, &str)]) -> TestApp {
     let serial = crate::common::serial().await;
     let dir = tempfile::tempdir().expect("temp dir");
     let db_url = format!("sqlite://{}/accounts.db?mode=rwc", dir.path().display());
     let data_dir = dir.path().display().to_string();
     let rate = rate.to_owned();
-    let config = Config::from_lookup(|k| match k {
-        "DATABASE_URL" => Some(db_url.clone()),
-        "PORTFRONT_DEMO" => Some("1".into()),
-        "PORTFRONT_DATA_DIR" => Some(data_dir.clone()),
-        "PORTFRONT_BASE_URL" => Some(BASE.into()),
-        "PORTFRONT_RATE_LIMIT_PER_MINUTE" => Some(rate.clone()),
-        _ => None,
+    let extra: Vec<(String, String)> = extra
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect();
+    let config = Config::from_lookup(|k| {
+        if let Some((_, v)) = extra.iter().find(|(name, _)| name == k) {
+            return Some(v.clone());
+        }
+        match k {
+            "DATABASE_URL" => Some(db_url.clone()),
+            "PORTFRONT_DEMO" => Some("1".into()),
+            "PORTFRONT_DATA_DIR" => Some(data_dir.clone()),
+            "PORTFRONT_BASE_URL" => Some(BASE.into()),
+            "PORTFRONT_RATE_LIMIT_PER_MINUTE" => Some(rate.clone()),
+            _ => None,
+        }
     })
     .expect("valid test configuration");
     let db = server::startup::prepare_database(&config)
@@ -198,6 +212,7 @@ async fn the_admin_panel_sends_strangers_to_sign_in_and_refuses_buyers() {
             subject: "buyer-1".into(),
             email: Some("buyer@sakura.example".into()),
             email_verified: true,
+            trusted_email: true,
             name: Some("Sakura Buyer".into()),
         },
         None,
@@ -320,10 +335,15 @@ async fn sign_out_needs_the_token_and_ends_the_session() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sign_in_attempts_are_rate_limited() {
     let t = app_with("3").await;
-    for _ in 0..3 {
+    // Three accounts, so the per-account delay plays no part: this is the per-client limit.
+    for i in 0..3 {
         let (status, _, _) = send(
             &t.app,
-            sign_in_request("admin@harbourline.example", "nope nope nope", None),
+            sign_in_request(
+                &format!("someone{i}@harbourline.example"),
+                "nope nope nope",
+                None,
+            ),
         )
         .await;
         assert_eq!(status, StatusCode::SEE_OTHER);
@@ -370,16 +390,21 @@ async fn provider_callbacks_without_a_known_state_are_refused() {
         .expect("take");
     assert!(first.is_ok());
     let replay = Request::get("/auth/oidc/local/callback?code=abc&state=state-1")
-        .header(header::COOKIE, "__Secure-pf_oidc=state-1")
+        .header(header::COOKIE, "__Host-pf_oidc=state-1")
         .body(Body::empty())
         .expect("request");
     let (_, h, _) = send(&t.app, replay).await;
     assert_eq!(location(&h), "/en/sign-in?error=oidc_state");
     assert!(
-        h.get_all(header::SET_COOKIE).iter().any(|c| c
-            .to_str()
-            .is_ok_and(|c| c.starts_with("__Secure-pf_oidc=;"))),
-        "the binding cookie is cleared"
+        h.get_all(header::SET_COOKIE)
+            .iter()
+            .any(
+                |c| c.to_str().is_ok_and(|c| c.starts_with("__Host-pf_oidc=;")
+                    && c.contains("Path=/;")
+                    && c.contains("Secure")
+                    && !c.contains("Domain"))
+            ),
+        "the binding cookie, a __Host- cookie behind TLS, is cleared"
     );
     // A callback link made in another browser (no binding cookie) is refused before it is used.
     domain::auth::oidc::remember(
@@ -447,4 +472,288 @@ async fn signed_in_pages_with_island_data_carry_a_fresh_nonce() {
         seen.push(nonce);
     }
     assert_ne!(seen[0], seen[1], "every response has its own nonce");
+}
+
+#[tokio::test]
+async fn answers_to_signed_in_requests_and_server_functions_are_never_stored() {
+    let t = app_with("100").await;
+    let (_, h, _) = send(
+        &t.app,
+        sign_in_request("admin@harbourline.example", PASSWORD, None),
+    )
+    .await;
+    let token = session_cookie(&h).expect("session");
+    for path in [
+        "/en/products/brushless-dc-motor-57mm-24v-105w",
+        "/en",
+        "/en/admin",
+        "/en/no-such-page",
+    ] {
+        let (_, h, _) = send(&t.app, get_as(path, Some(&token))).await;
+        assert_eq!(h[header::CACHE_CONTROL], "no-store", "{path}");
+    }
+    // A stale or forged session cookie is treated the same (the answer may depend on it).
+    let (_, h, _) = send(&t.app, get_as("/en", Some("not-a-session"))).await;
+    assert_eq!(h[header::CACHE_CONTROL], "no-store");
+    // Server functions answer one caller, signed in or not.
+    let req = Request::post("/sf/get_home")
+        .header(header::ORIGIN, BASE)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from("locale=en"))
+        .expect("request");
+    let (_, h, _) = send(&t.app, req).await;
+    assert_eq!(h[header::CACHE_CONTROL], "no-store");
+    // A visitor's page may be kept by the browser as usual.
+    let (status, h, _) = send(&t.app, get_as("/en", None)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(h.get(header::CACHE_CONTROL).is_none_or(|v| v != "no-store"));
+}
+
+#[tokio::test]
+async fn the_housekeeping_task_purges_sessions_that_cannot_be_resumed() {
+    use sea_orm::{EntityTrait, PaginatorTrait};
+    let t = app_with("100").await;
+    let admin = domain::auth::users::create_staff(
+        &t.db,
+        "ops@harbourline.example",
+        "Ops",
+        Role::Staff,
+        PASSWORD,
+        &Actor::Cli,
+        Utc::now(),
+    )
+    .await
+    .expect("staff");
+    let policy = domain::auth::sessions::SessionPolicy::default();
+    let long_ago = Utc::now() - chrono::Duration::hours(2);
+    domain::auth::sessions::start(&t.db, admin.id, None, None, None, policy, long_ago)
+        .await
+        .expect("old session");
+    let live = domain::auth::sessions::start(&t.db, admin.id, None, None, None, policy, Utc::now())
+        .await
+        .expect("live session");
+    let count = || async {
+        domain::entities::session::Entity::find()
+            .count(&t.db)
+            .await
+            .expect("count")
+    };
+    assert_eq!(count().await, 2);
+    let task =
+        server::maintenance::spawn(t.db.clone(), policy, std::time::Duration::from_millis(20));
+    for _ in 0..250 {
+        if count().await == 1 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    task.abort();
+    assert_eq!(count().await, 1, "the idle session is gone");
+    assert!(
+        domain::auth::sessions::resume(&t.db, &live.token, policy, Utc::now())
+            .await
+            .expect("resume")
+            .is_some(),
+        "the live one stays"
+    );
+}
+
+#[tokio::test]
+async fn a_password_typed_into_the_email_field_is_neither_logged_nor_audited() {
+    use sea_orm::{EntityTrait, QueryOrder};
+    let t = app_with("100").await;
+    let (logs, _guard) = crate::common::CapturedLogs::start();
+    let typed = "Tr0ub4dor-3-my-real-password";
+    let (status, h, _) = send(&t.app, sign_in_request(typed, typed, None)).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(location(&h).contains("error=bad_credentials"));
+    let row = domain::entities::audit_event::Entity::find()
+        .order_by_desc(domain::entities::audit_event::Column::At)
+        .order_by_desc(domain::entities::audit_event::Column::Id)
+        .one(&t.db)
+        .await
+        .expect("audit")
+        .expect("the refusal is audited");
+    assert_eq!(row.action, "sign_in.failed");
+    assert_eq!(row.target, domain::auth::secret::fingerprint(typed));
+    assert!(!row.detail.contains("Tr0ub4dor"), "{}", row.detail);
+    assert!(!logs.text().contains("Tr0ub4dor"), "{}", logs.text());
+    // A well-formed address is kept as typed (normalised), so attacks on an account show.
+    send(
+        &t.app,
+        sign_in_request("Admin@Harbourline.example", "wrong password!", None),
+    )
+    .await;
+    let row = domain::entities::audit_event::Entity::find()
+        .order_by_desc(domain::entities::audit_event::Column::At)
+        .order_by_desc(domain::entities::audit_event::Column::Id)
+        .one(&t.db)
+        .await
+        .expect("audit")
+        .expect("audited");
+    assert_eq!(row.target, "admin@harbourline.example");
+}
+
+/// A request as it arrives from TCP peer `peer` (oneshot requests have no peer otherwise).
+fn from_peer(mut req: Request<Body>, peer: &str) -> Request<Body> {
+    let addr: std::net::SocketAddr = peer.parse().expect("peer address");
+    req.extensions_mut()
+        .insert(axum::extract::ConnectInfo(addr));
+    req
+}
+
+fn with_header(mut req: Request<Body>, name: &'static str, value: &str) -> Request<Body> {
+    req.headers_mut()
+        .append(name, value.parse().expect("header value"));
+    req
+}
+
+#[tokio::test]
+async fn behind_trusted_proxies_the_forwarded_client_is_limited_and_audited() {
+    use sea_orm::{EntityTrait, QueryOrder};
+    let t = app_with_env("2", &[("PORTFRONT_TRUSTED_PROXIES", "10.0.0.0/8")]).await;
+    // A different account each time, so only the per-client limit is in play.
+    let attempt = |n: u32, peer: &str, forwarded_for: Option<&str>| {
+        let req = from_peer(
+            sign_in_request(
+                &format!("visitor{n}@harbourline.example"),
+                "not the password",
+                None,
+            ),
+            peer,
+        );
+        match forwarded_for {
+            Some(v) => with_header(req, "x-forwarded-for", v),
+            None => req,
+        }
+    };
+    // One client behind the proxy uses up its limit…
+    for n in 0..2 {
+        let (status, _, _) = send(&t.app, attempt(n, "10.0.0.5:4000", Some("198.51.100.1"))).await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+    }
+    let (status, _, _) = send(&t.app, attempt(2, "10.0.0.5:4000", Some("198.51.100.1"))).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    // …while another client of the same proxy is not locked out with it.
+    let (status, _, _) = send(&t.app, attempt(3, "10.0.0.5:4000", Some("198.51.100.2"))).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let row = domain::entities::audit_event::Entity::find()
+        .order_by_desc(domain::entities::audit_event::Column::At)
+        .order_by_desc(domain::entities::audit_event::Column::Id)
+        .one(&t.db)
+        .await
+        .expect("audit")
+        .expect("audited");
+    assert_eq!(
+        row.ip.as_deref(),
+        Some("198.51.100.2"),
+        "the forwarded client is recorded"
+    );
+    // A forged header from a peer that is not a trusted proxy changes nothing.
+    for n in 4..6 {
+        let (status, _, _) =
+            send(&t.app, attempt(n, "203.0.113.9:5000", Some("198.51.100.3"))).await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+    }
+    let (status, _, _) = send(&t.app, attempt(6, "203.0.113.9:5000", Some("198.51.100.4"))).await;
+    assert_eq!(
+        status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "counted as 203.0.113.9"
+    );
+}
+
+#[tokio::test]
+async fn a_trusted_proxys_https_makes_cookies_secure_and_sends_hsts() {
+    let t = app_with_env(
+        "100",
+        &[
+            ("PORTFRONT_TRUSTED_PROXIES", "127.0.0.1"),
+            ("PORTFRONT_BASE_URL", "http://shop.example.com"),
+        ],
+    )
+    .await;
+    let sign_in = |peer: &str, proto: &str| {
+        let req = Request::post("/auth/password")
+            .header(header::ORIGIN, "http://shop.example.com")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(format!(
+                "email=admin%40harbourline.example&password={}&next=&locale=en",
+                PASSWORD.replace(' ', "+")
+            )))
+            .expect("request");
+        with_header(from_peer(req, peer), "x-forwarded-proto", proto)
+    };
+    let (_, h, _) = send(&t.app, sign_in("127.0.0.1:4000", "https")).await;
+    let cookie = h[header::SET_COOKIE].to_str().expect("cookie");
+    assert!(
+        cookie.starts_with("__Host-pf_session=") && cookie.contains("Secure"),
+        "{cookie}"
+    );
+    assert!(h.contains_key(header::STRICT_TRANSPORT_SECURITY));
+    // The same header from anyone else is not believed.
+    let (_, h, _) = send(&t.app, sign_in("192.0.2.50:4000", "https")).await;
+    let cookie = h[header::SET_COOKIE].to_str().expect("cookie");
+    assert!(
+        cookie.starts_with("pf_session=") && !cookie.contains("Secure"),
+        "{cookie}"
+    );
+    assert!(!h.contains_key(header::STRICT_TRANSPORT_SECURITY));
+}
+
+#[tokio::test]
+async fn repeated_wrong_passwords_slow_down_that_account_from_any_address() {
+    let t = app_with("1000").await;
+    for i in 0..3 {
+        let req = from_peer(
+            sign_in_request("admin@harbourline.example", "wrong password!", None),
+            &format!("192.0.2.{}:4000", i + 1),
+        );
+        let (status, _, _) = send(&t.app, req).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "attempt {i}");
+    }
+    // The right password, from yet another address, must now wait too.
+    let req = from_peer(
+        sign_in_request("admin@harbourline.example", PASSWORD, None),
+        "192.0.2.99:4000",
+    );
+    let (status, h, _) = send(&t.app, req).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(h.contains_key(header::RETRY_AFTER));
+    // Other accounts are not affected.
+    let req = from_peer(
+        sign_in_request("nobody@harbourline.example", "wrong password!", None),
+        "192.0.2.99:4000",
+    );
+    assert_eq!(send(&t.app, req).await.0, StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn provider_callbacks_are_rate_limited_and_their_audit_rows_capped() {
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+    let t = app_with("30").await;
+    let mut limited = false;
+    for i in 0..40 {
+        let req = from_peer(
+            Request::get(format!("/auth/oidc/local/callback?code=c&state=forged-{i}"))
+                .body(Body::empty())
+                .expect("request"),
+            "198.51.100.20:4000",
+        );
+        let (status, h, _) = send(&t.app, req).await;
+        if status == StatusCode::TOO_MANY_REQUESTS {
+            assert!(h.contains_key(header::RETRY_AFTER));
+            limited = true;
+        }
+    }
+    assert!(limited, "the callback is rate-limited like the start");
+    let rows = domain::entities::audit_event::Entity::find()
+        .filter(domain::entities::audit_event::Column::Action.eq("sign_in.failed"))
+        .count(&t.db)
+        .await
+        .expect("count");
+    assert_eq!(
+        rows, 10,
+        "refusals are audited, at most 10 a minute per address"
+    );
 }

@@ -174,13 +174,79 @@ async fn a_client_gets_a_token_and_reads_the_catalog() {
 
     let (status, _, page) = send(
         &t.app,
-        bearer_get("/api/v1/products?origin=VN&q=teak", token),
+        bearer_get("/api/v1/products?origin=VN&q=oak", token),
     )
     .await;
     assert_eq!(status, StatusCode::OK);
-    for item in page["items"].as_array().unwrap() {
+    let items = page["items"].as_array().unwrap();
+    assert!(
+        !items.is_empty(),
+        "the demo catalog has Vietnamese oak furniture: {page}"
+    );
+    for item in items {
         assert_eq!(item["country_of_origin"], "VN");
+        assert!(
+            item["name"]
+                .as_str()
+                .unwrap()
+                .to_lowercase()
+                .contains("oak"),
+            "{item}"
+        );
     }
+    // The filter narrows: other origins exist in the same catalog.
+    let (_, _, all) = send(&t.app, bearer_get("/api/v1/products?per_page=100", token)).await;
+    assert!(
+        all["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["country_of_origin"] != "VN")
+    );
+}
+
+#[tokio::test]
+async fn a_token_allows_only_what_its_client_still_holds() {
+    use sea_orm::{ConnectionTrait, Statement};
+    let t = api().await;
+    let (id, secret) = client(&t, "catalog:read eco:read").await;
+    let token = token_for(&t, &id, &secret, "catalog:read eco:read").await;
+    let (status, _, _) = send(&t.app, bearer_get("/api/v1/products", &token)).await;
+    assert_eq!(status, StatusCode::OK);
+    // The exporter takes catalog:read away from the client: the unexpired token loses it too.
+    t.db.execute_raw(Statement::from_sql_and_values(
+        t.db.get_database_backend(),
+        "UPDATE api_clients SET scopes = 'eco:read' WHERE client_id = ?",
+        [id.clone().into()],
+    ))
+    .await
+    .expect("scopes changed");
+    let (status, headers, json) = send(&t.app, bearer_get("/api/v1/products", &token)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{json}");
+    assert_eq!(json["error"], "insufficient_scope");
+    assert_eq!(headers[header::CACHE_CONTROL], "no-store");
+}
+
+#[tokio::test]
+async fn a_signed_token_of_another_type_is_401() {
+    let t = api().await;
+    let (id, _) = client(&t, "catalog:read").await;
+    let authority = server::startup::token_authority(&t.config).unwrap();
+    let now = chrono::Utc::now().timestamp();
+    let claims = AccessClaims {
+        iss: BASE.into(),
+        sub: id.clone(),
+        aud: format!("{BASE}/api/v1"),
+        client_id: id,
+        scope: "catalog:read".into(),
+        iat: now,
+        exp: now + 600,
+        jti: "other-type".into(),
+    };
+    let token = authority.sign_typed(&claims, Some("JWT"));
+    let (status, headers, json) = send(&t.app, bearer_get("/api/v1/products", &token)).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_problem(&headers, &json, "at+jwt");
 }
 
 #[tokio::test]
@@ -373,6 +439,17 @@ async fn bad_list_parameters_are_400_with_a_reason() {
         ("page=abc", "page"),
         ("lang=xx", "lang must be one of"),
         ("origin=Vietnam", "two-letter"),
+        // Exactly as the OpenAPI document declares them: no empty values, spaces or grouping.
+        ("page=", "page"),
+        ("per_page=%2010", "per_page"),
+        ("page=1%2C000", "page"),
+        ("page=01", "page"),
+        ("lang=", "lang must be one of"),
+        ("lang=JA", "lang must be one of"),
+        ("origin=", "two-letter"),
+        ("origin=%20VN", "two-letter"),
+        ("category=", "category"),
+        ("category=Furniture", "category"),
     ] {
         let (status, headers, json) = send(
             &t.app,
@@ -489,4 +566,35 @@ async fn the_cli_creates_a_client_whose_secret_works_once_shown() {
         .await
         .unwrap_err();
     assert!(format!("{err:#}").contains("give the client a name"));
+}
+
+#[tokio::test]
+async fn a_refused_client_id_is_logged_only_as_a_fingerprint() {
+    let t = api().await;
+    let (logs, _guard) = crate::common::CapturedLogs::start();
+    // Someone pastes the secret into the id field.
+    let pasted = "pfs_Zm9vYmFyLXRoZS1zZWNyZXQtdmFsdWU";
+    let (status, _, _) = send(
+        &t.app,
+        token_request(
+            Some(&basic(pasted, "whatever")),
+            "grant_type=client_credentials",
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let text = logs.text();
+    assert!(
+        text.contains("token request refused"),
+        "the refusal is logged: {text}"
+    );
+    assert!(
+        text.contains(&domain::auth::secret::fingerprint(pasted)),
+        "{text}"
+    );
+    assert!(
+        !text.contains(pasted),
+        "the pasted value is not in the log: {text}"
+    );
+    assert!(!text.contains("Zm9vYmFy"), "{text}");
 }

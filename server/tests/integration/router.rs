@@ -53,6 +53,31 @@ async fn get_with(app: &Router, req: Request<Body>) -> (StatusCode, http::Header
     (status, headers, String::from_utf8_lossy(&body).into_owned())
 }
 
+/// The status line and headers the app sends for a raw HTTP/1.1 request line, through hyper
+/// as in production (lower-cased header names).
+async fn raw_request_head(app: &Router, target: &str) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("address");
+    let served = app
+        .clone()
+        .into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let server = tokio::spawn(async move { axum::serve(listener, served).await });
+    let mut stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    let request = format!("GET {target} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
+    stream.write_all(request.as_bytes()).await.expect("write");
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).await.expect("read");
+    server.abort();
+    let text = String::from_utf8_lossy(&response).into_owned();
+    text.split("\r\n\r\n")
+        .next()
+        .unwrap_or_default()
+        .replace("\r\n", "\n")
+}
+
 #[tokio::test]
 async fn health_and_readiness_answer() {
     let (app, _dir) = app().await;
@@ -337,7 +362,38 @@ async fn trailing_slashes_redirect_to_the_canonical_path() {
     assert!(body.contains(r#"hreflang="x-default" href="https://shop.example.com/en""#));
 }
 
-/// The nonce of a page's CSP header, checked against the page's script tags.
+#[tokio::test]
+async fn trailing_slash_redirects_never_leave_the_site() {
+    let (app, _dir) = app().await;
+    for (uri, location) in [
+        ("//evil.example/", "/evil.example"),
+        ("////evil.example/", "/evil.example"),
+        ("//evil.example/en/", "/evil.example/en"),
+        ("/%2F%2Fevil.example/", "/%2F%2Fevil.example"),
+        ("/%5Cevil.example/", "/%5Cevil.example"),
+        ("/%2f/evil.example/", "/%2f/evil.example"),
+    ] {
+        let (status, headers, _) = get(&app, uri).await;
+        assert_eq!(status, StatusCode::PERMANENT_REDIRECT, "{uri}");
+        assert_eq!(headers[header::LOCATION], location, "{uri}");
+    }
+    // Over a real socket, request targets the http crate refuses to build in a test request.
+    for target in ["/\\evil.example/", "/\\/evil.example/", "//\\evil.example/"] {
+        let head = raw_request_head(&app, target).await;
+        let location = head
+            .lines()
+            .find_map(|l| l.strip_prefix("location: "))
+            .map(str::to_owned);
+        assert!(
+            head.starts_with("HTTP/1.1 400") || location.as_deref() == Some("/evil.example"),
+            "{target}: {head}"
+        );
+    }
+    // Not a redirect at all: a protocol-relative path is an unknown page here.
+    let (status, headers, _) = get(&app, "//evil.example").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(headers.get(header::LOCATION).is_none());
+}
 
 #[tokio::test]
 async fn repeated_page_views_are_served_from_the_page_cache_ready_compressed() {

@@ -202,13 +202,21 @@ pub async fn authenticate<C: ConnectionTrait>(
     Ok(active.update(db).await?.try_into()?)
 }
 
-/// Whether the client still exists and is not revoked (checked on every API call, so a
-/// revocation takes effect before its tokens expire).
-pub async fn is_active<C: ConnectionTrait>(db: &C, client_id: &str) -> DomainResult<bool> {
-    Ok(api_client::Entity::find()
+/// The scopes the client holds now, or `None` when it is unknown or revoked. Checked on
+/// every API call: a revocation takes effect before its tokens expire, and a token never
+/// allows more than its client holds at the time of the call.
+pub async fn current_scopes<C: ConnectionTrait>(
+    db: &C,
+    client_id: &str,
+) -> DomainResult<Option<ScopeSet>> {
+    api_client::Entity::find()
         .filter(api_client::Column::ClientId.eq(client_id))
         .filter(api_client::Column::RevokedAt.is_null())
         .one(db)
         .await?
-        .is_some())
+        .map(|m| {
+            ScopeSet::parse(&m.scopes)
+                .map_err(|e| DomainError::invalid("api_clients.scopes", e.to_string()))
+        })
+        .transpose()
 }

@@ -24,6 +24,8 @@ pub mod secret;
 #[cfg(feature = "auth")]
 pub mod sessions;
 #[cfg(feature = "auth")]
+pub mod throttle;
+#[cfg(feature = "auth")]
 pub mod token;
 #[cfg(feature = "auth")]
 pub mod users;

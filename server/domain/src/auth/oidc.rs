@@ -33,6 +33,10 @@ pub struct ProviderConfig {
     pub authorization_endpoint: Option<String>,
     pub token_endpoint: Option<String>,
     pub jwks_uri: Option<String>,
+    /// Whether this provider's `email_verified` is believed for linking a new identity to an
+    /// existing buyer account by e-mail (default `false`: it never links by address).
+    #[serde(default)]
+    pub trusted_email: bool,
 }
 
 impl std::fmt::Debug for ProviderConfig {
@@ -325,5 +329,165 @@ mod tests {
         ] {
             assert!(parse_providers(bad).is_err(), "{bad}");
         }
+    }
+
+    /// A provider's Ed25519 signing key and the JWKS it publishes (kid "k1").
+    #[cfg(feature = "eco")]
+    fn provider_key() -> (jsonwebtoken::EncodingKey, JwkSet) {
+        use base64::Engine;
+        let seed = [7u8; 32];
+        // PKCS#8 v1 wrapping of an Ed25519 seed (RFC 8410).
+        let mut der = hex::decode("302e020100300506032b657004220420").unwrap();
+        der.extend_from_slice(&seed);
+        let public = ed25519_dalek::SigningKey::from_bytes(&seed)
+            .verifying_key()
+            .to_bytes();
+        let x = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(public);
+        let jwks: JwkSet = serde_json::from_value(serde_json::json!({
+            "keys": [{ "kty": "OKP", "crv": "Ed25519", "x": x, "kid": "k1", "alg": "EdDSA", "use": "sig" }]
+        }))
+        .unwrap();
+        (jsonwebtoken::EncodingKey::from_ed_der(&der), jwks)
+    }
+
+    #[cfg(feature = "eco")]
+    fn id_token(
+        key: &jsonwebtoken::EncodingKey,
+        kid: Option<&str>,
+        claims: serde_json::Value,
+    ) -> String {
+        let header = jsonwebtoken::Header {
+            kid: kid.map(str::to_owned),
+            ..jsonwebtoken::Header::new(Algorithm::EdDSA)
+        };
+        jsonwebtoken::encode(&header, &claims, key).unwrap()
+    }
+
+    #[cfg(feature = "eco")]
+    fn claims(overrides: serde_json::Value) -> serde_json::Value {
+        let now = chrono::Utc::now().timestamp();
+        let mut c = serde_json::json!({
+            "iss": "https://id.example", "sub": "user-1", "aud": "portfront",
+            "iat": now, "exp": now + 600, "nonce": "n-123",
+            "email": "ana@example.com", "email_verified": true,
+        });
+        for (k, v) in overrides.as_object().unwrap() {
+            c[k] = v.clone();
+        }
+        c
+    }
+
+    #[cfg(feature = "eco")]
+    #[test]
+    fn a_good_id_token_is_accepted() {
+        let (key, jwks) = provider_key();
+        let token = id_token(&key, Some("k1"), claims(serde_json::json!({})));
+        let c =
+            validate_id_token(&token, &jwks, "https://id.example", "portfront", "n-123").unwrap();
+        assert_eq!(c.sub, "user-1");
+        assert!(c.email_verified);
+    }
+
+    #[cfg(feature = "eco")]
+    #[test]
+    fn id_tokens_are_refused_for_each_reason() {
+        let (key, jwks) = provider_key();
+        let check = |token: &str| {
+            validate_id_token(token, &jwks, "https://id.example", "portfront", "n-123")
+        };
+        let now = chrono::Utc::now().timestamp();
+        let token = id_token(
+            &key,
+            Some("k1"),
+            claims(serde_json::json!({ "nonce": "n-999" })),
+        );
+        assert_eq!(
+            check(&token),
+            Err(IdTokenError::NonceMismatch),
+            "wrong nonce"
+        );
+        let token = id_token(
+            &key,
+            Some("k1"),
+            claims(serde_json::json!({ "nonce": null })),
+        );
+        assert_eq!(check(&token), Err(IdTokenError::NonceMismatch), "no nonce");
+        let token = id_token(
+            &key,
+            Some("k1"),
+            claims(serde_json::json!({ "aud": "someone-else" })),
+        );
+        assert_eq!(
+            check(&token),
+            Err(IdTokenError::WrongIssuerOrAudience),
+            "wrong audience"
+        );
+        let token = id_token(
+            &key,
+            Some("k1"),
+            claims(serde_json::json!({ "azp": "someone-else" })),
+        );
+        assert_eq!(
+            check(&token),
+            Err(IdTokenError::WrongIssuerOrAudience),
+            "wrong azp"
+        );
+        let token = id_token(
+            &key,
+            Some("k1"),
+            claims(serde_json::json!({ "iss": "https://evil.example" })),
+        );
+        assert_eq!(
+            check(&token),
+            Err(IdTokenError::WrongIssuerOrAudience),
+            "wrong issuer"
+        );
+        let token = id_token(
+            &key,
+            Some("k1"),
+            claims(serde_json::json!({ "iat": now - 7200, "exp": now - 3600 })),
+        );
+        assert_eq!(check(&token), Err(IdTokenError::Expired), "expired");
+        let token = id_token(&key, Some("k2"), claims(serde_json::json!({})));
+        assert_eq!(
+            check(&token),
+            Err(IdTokenError::UnknownKey),
+            "unknown key id"
+        );
+        // Not allowed: a shared-secret algorithm (anyone holding the client secret could sign)…
+        let hs = jsonwebtoken::encode(
+            &jsonwebtoken::Header::new(Algorithm::HS256),
+            &claims(serde_json::json!({})),
+            &jsonwebtoken::EncodingKey::from_secret(b"client-secret"),
+        )
+        .unwrap();
+        assert_eq!(
+            check(&hs),
+            Err(IdTokenError::Algorithm("HS256".into())),
+            "HS256"
+        );
+        // …and an unsigned token.
+        use base64::Engine;
+        let b64 = |v: serde_json::Value| {
+            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v.to_string())
+        };
+        let unsigned = format!(
+            "{}.{}.",
+            b64(serde_json::json!({ "alg": "none", "kid": "k1" })),
+            b64(claims(serde_json::json!({})))
+        );
+        assert!(check(&unsigned).is_err(), "alg none");
+        // A good token with its signature from another key.
+        let (other, _) = {
+            let mut der = hex::decode("302e020100300506032b657004220420").unwrap();
+            der.extend_from_slice(&[9u8; 32]);
+            (jsonwebtoken::EncodingKey::from_ed_der(&der), ())
+        };
+        let token = id_token(&other, Some("k1"), claims(serde_json::json!({})));
+        assert_eq!(
+            check(&token),
+            Err(IdTokenError::BadSignature),
+            "foreign signature"
+        );
     }
 }

@@ -6,6 +6,9 @@ use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use std::sync::LazyLock;
 
+use tokio::sync::Semaphore;
+use zeroize::Zeroizing;
+
 /// The shortest password accepted.
 pub const MIN_PASSWORD_CHARS: usize = 12;
 /// The longest password accepted (bounds hashing work).
@@ -63,9 +66,86 @@ pub fn burn_verification(password: &str) {
     let _ = verify_password(password, &DUMMY);
 }
 
+/// How many argon2 computations run at once. Each takes a blocking thread and about 19 MiB;
+/// a burst of sign-ins queues here instead of taking every core from page serving.
+pub const HASHING_AT_ONCE: usize = 2;
+
+static HASHING: Semaphore = Semaphore::const_new(HASHING_AT_ONCE);
+
+/// Runs `work` on tokio's blocking pool, at most [`HASHING_AT_ONCE`] at a time, so the
+/// async worker threads keep serving requests meanwhile.
+async fn off_the_async_threads<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> T {
+    // The semaphore is a static that is never closed.
+    let _permit = HASHING
+        .acquire()
+        .await
+        .expect("the hashing semaphore is never closed");
+    match tokio::task::spawn_blocking(work).await {
+        Ok(out) => out,
+        Err(e) => std::panic::resume_unwind(e.into_panic()),
+    }
+}
+
+/// [`hash_password`] off the async threads (see [`HASHING_AT_ONCE`]).
+pub async fn hash_password_blocking(password: &str) -> Result<String, PasswordError> {
+    validate_new_password(password)?;
+    let password = Zeroizing::new(password.to_owned());
+    off_the_async_threads(move || hash_password(&password)).await
+}
+
+/// [`verify_password`] off the async threads (see [`HASHING_AT_ONCE`]).
+pub async fn verify_password_blocking(password: &str, phc: &str) -> bool {
+    let password = Zeroizing::new(password.to_owned());
+    let phc = phc.to_owned();
+    off_the_async_threads(move || verify_password(&password, &phc)).await
+}
+
+/// [`burn_verification`] off the async threads (see [`HASHING_AT_ONCE`]).
+pub async fn burn_verification_blocking(password: &str) {
+    let password = Zeroizing::new(password.to_owned());
+    off_the_async_threads(move || burn_verification(&password)).await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+    /// On a single async thread, another task keeps running while a password is checked.
+    #[tokio::test(flavor = "current_thread")]
+    async fn checking_a_password_leaves_the_async_thread_free() {
+        let phc = hash_password("correct horse battery").unwrap();
+        let checking = Arc::new(AtomicBool::new(false));
+        let ticks_meanwhile = Arc::new(AtomicUsize::new(0));
+        let ticker = {
+            let (checking, ticks) = (checking.clone(), ticks_meanwhile.clone());
+            tokio::spawn(async move {
+                loop {
+                    if checking.load(Ordering::SeqCst) {
+                        ticks.fetch_add(1, Ordering::SeqCst);
+                    }
+                    tokio::task::yield_now().await;
+                }
+            })
+        };
+        tokio::task::yield_now().await;
+        checking.store(true, Ordering::SeqCst);
+        assert!(verify_password_blocking("correct horse battery", &phc).await);
+        assert!(!verify_password_blocking("wrong horse battery", &phc).await);
+        burn_verification_blocking("anything").await;
+        checking.store(false, Ordering::SeqCst);
+        ticker.abort();
+        assert!(ticks_meanwhile.load(Ordering::SeqCst) > 0);
+        let fresh = hash_password_blocking("another long password")
+            .await
+            .unwrap();
+        assert!(verify_password("another long password", &fresh));
+        assert_eq!(
+            hash_password_blocking("short").await,
+            Err(PasswordError::TooShort)
+        );
+    }
 
     #[test]
     fn hashes_are_argon2id_salted_and_verify() {

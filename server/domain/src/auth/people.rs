@@ -1,6 +1,9 @@
 //! Managing people from the admin panel (list, change role, disable, end sessions) and
-//! signing people in with an OpenID Connect identity (match by subject, link by verified
-//! e-mail, else create a buyer account).
+//! signing people in with an OpenID Connect identity: match by provider + subject; else link
+//! to an existing account by e-mail only when that account is a buyer's whose address a
+//! trusted provider verified, and the new identity's address is verified by a trusted
+//! provider too; else create a buyer account (whose address counts as verified only if the
+//! provider vouched for it).
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
@@ -238,8 +241,18 @@ pub struct VerifiedIdentity {
     pub provider: String,
     pub subject: String,
     pub email: Option<String>,
+    /// The provider's `email_verified` claim.
     pub email_verified: bool,
+    /// The provider is marked `trusted_email = true` in the providers file.
+    pub trusted_email: bool,
     pub name: Option<String>,
+}
+
+impl VerifiedIdentity {
+    /// Whether the address is vouched for: verified, by a provider trusted for e-mail.
+    pub fn email_vouched(&self) -> bool {
+        self.email_verified && self.trusted_email
+    }
 }
 
 /// How the identity was matched.
@@ -262,6 +275,10 @@ pub enum IdentityError {
         "an account with this e-mail address exists, but the provider has not verified the address, so we cannot link them; verify it with the provider or sign in another way"
     )]
     UnverifiedEmail,
+    #[error(
+        "an account with this e-mail address exists and cannot be linked automatically; sign in the way you did before"
+    )]
+    LinkRefused,
     #[error("this account is disabled; ask the exporter's administrator")]
     Disabled,
     #[error(transparent)]
@@ -311,7 +328,13 @@ pub async fn sign_in_with_identity<C: ConnectionTrait + TransactionTrait>(
             .one(&txn)
             .await?;
         let (user, matched) = match existing {
-            Some(_) if !id.email_verified => return Err(IdentityError::UnverifiedEmail),
+            // Staff and admin accounts connect an identity only from a signed-in session.
+            Some(user) if Role::parse(&user.role).is_none_or(Role::is_staff) => {
+                return Err(IdentityError::LinkRefused);
+            }
+            Some(_) if !id.email_vouched() => return Err(IdentityError::UnverifiedEmail),
+            // An account made from an address nobody vouched for is never taken over by it.
+            Some(user) if !user.email_verified => return Err(IdentityError::LinkRefused),
             Some(user) => (user, Matched::LinkedByEmail),
             None => {
                 let display_name = id
@@ -331,6 +354,7 @@ pub async fn sign_in_with_identity<C: ConnectionTrait + TransactionTrait>(
                     created_at: Set(now),
                     updated_at: Set(now),
                     last_sign_in_at: Set(None),
+                    email_verified: Set(id.email_vouched()),
                 }
                 .insert(&txn)
                 .await?;
@@ -367,7 +391,11 @@ pub async fn sign_in_with_identity<C: ConnectionTrait + TransactionTrait>(
                 action,
                 target: &info.email,
                 ip,
-                detail: serde_json::json!({ "provider": id.provider }),
+                detail: serde_json::json!({
+                    "provider": id.provider,
+                    "email_verified": id.email_verified,
+                    "trusted_email": id.trusted_email,
+                }),
             },
             now,
         )

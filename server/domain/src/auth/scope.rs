@@ -142,6 +142,11 @@ impl ScopeSet {
     pub fn iter(&self) -> impl Iterator<Item = Scope> + '_ {
         self.0.iter().copied()
     }
+
+    /// The scopes in both sets.
+    pub fn intersection(&self, other: &ScopeSet) -> ScopeSet {
+        Self(self.iter().filter(|s| other.contains(*s)).collect())
+    }
 }
 
 impl fmt::Display for ScopeSet {

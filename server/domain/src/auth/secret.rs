@@ -54,6 +54,14 @@ pub fn secret_matches(secret: &str, hash: &str) -> bool {
     candidate.as_bytes().ct_eq(hash.as_bytes()).into()
 }
 
+/// How a submitted value that was refused appears in logs and audit rows: its length and the
+/// start of its SHA-256 (`len 37, sha256 3f9a0c…`), never the text. Someone may have typed a
+/// secret into the wrong field; the fingerprint still tells repeated attempts apart.
+pub fn fingerprint(value: &str) -> String {
+    let digest = hex::encode(Sha256::digest(value.as_bytes()));
+    format!("len {}, sha256 {}…", value.chars().count(), &digest[..12])
+}
+
 /// Whether two texts are equal, compared in constant time (CSRF tokens, nonces).
 pub fn same_text(a: &str, b: &str) -> bool {
     a.as_bytes().ct_eq(b.as_bytes()).into()
@@ -62,6 +70,15 @@ pub fn same_text(a: &str, b: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fingerprints_hide_the_value_but_tell_values_apart() {
+        let f = fingerprint("pfs_my-secret");
+        assert!(f.starts_with("len 13, sha256 "), "{f}");
+        assert!(!f.contains("secret"));
+        assert_eq!(f, fingerprint("pfs_my-secret"));
+        assert_ne!(f, fingerprint("pfs_my-secreT"));
+    }
 
     #[test]
     fn ids_and_secrets_are_prefixed_and_unique() {

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, Set,
     TransactionSession, TransactionTrait,
 };
 use zeroize::Zeroizing;
@@ -27,7 +27,7 @@ pub struct SessionPolicy {
 impl Default for SessionPolicy {
     fn default() -> Self {
         Self {
-            idle: Duration::minutes(60),
+            idle: Duration::minutes(30),
             absolute: Duration::hours(12),
         }
     }
@@ -169,10 +169,19 @@ pub async fn end_all_for_user<C: ConnectionTrait>(
         .rows_affected)
 }
 
-/// Deletes sessions past their absolute expiry.
-pub async fn purge_expired<C: ConnectionTrait>(db: &C, now: DateTime<Utc>) -> DomainResult<u64> {
+/// Deletes sessions that can no longer be resumed: past their absolute expiry, or unused for
+/// longer than the idle time. Run periodically (`server::maintenance`).
+pub async fn purge_expired<C: ConnectionTrait>(
+    db: &C,
+    policy: SessionPolicy,
+    now: DateTime<Utc>,
+) -> DomainResult<u64> {
     Ok(session::Entity::delete_many()
-        .filter(session::Column::ExpiresAt.lte(now))
+        .filter(
+            Condition::any()
+                .add(session::Column::ExpiresAt.lte(now))
+                .add(session::Column::LastSeenAt.lte(now - policy.idle)),
+        )
         .exec(db)
         .await?
         .rows_affected)

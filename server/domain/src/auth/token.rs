@@ -61,6 +61,8 @@ pub enum TokenError {
     Expired,
     #[error("the access token was not issued by this server for this API")]
     WrongIssuer,
+    #[error("this is not an access token (its type must be at+jwt); request one at /oauth/token")]
+    WrongType,
     #[error("the access token carries an unknown scope: {0}")]
     Scope(#[from] ScopeError),
 }
@@ -161,8 +163,13 @@ impl TokenAuthority {
 
     /// Signs arbitrary claims (tests use it to make expired or foreign tokens).
     pub fn sign(&self, claims: &AccessClaims) -> String {
+        self.sign_typed(claims, Some("at+jwt"))
+    }
+
+    /// Signs claims under a header of type `typ` (tests make tokens of other types with it).
+    pub fn sign_typed(&self, claims: &AccessClaims, typ: Option<&str>) -> String {
         let header = Header {
-            typ: Some("at+jwt".to_owned()),
+            typ: typ.map(str::to_owned),
             ..Header::new(Algorithm::HS256)
         };
         // Serialising a struct of strings and integers cannot fail.
@@ -172,6 +179,15 @@ impl TokenAuthority {
 
     /// Checks signature, issuer, audience and expiry (at `now`, Unix seconds).
     pub fn verify(&self, token: &str, now: i64) -> Result<VerifiedToken, TokenError> {
+        // RFC 9068 §4: the type tells an access token from any other JWT the same key might
+        // have signed (`at+jwt`, or its media-type form).
+        let header = jsonwebtoken::decode_header(token).map_err(|_| TokenError::Malformed)?;
+        let typed = header.typ.as_deref().is_some_and(|t| {
+            t.eq_ignore_ascii_case("at+jwt") || t.eq_ignore_ascii_case("application/at+jwt")
+        });
+        if !typed {
+            return Err(TokenError::WrongType);
+        }
         let mut validation = Validation::new(Algorithm::HS256);
         validation.validate_exp = false; // checked below against the caller's clock
         validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
@@ -223,6 +239,30 @@ mod tests {
         assert_eq!(v.client_id, "pfc_x");
         assert_eq!(v.scopes, scopes);
         assert_eq!(v.expires_at, NOW + 600);
+    }
+
+    #[test]
+    fn only_tokens_typed_as_access_tokens_are_accepted() {
+        let a = authority();
+        let claims = AccessClaims {
+            iss: "https://store.example".into(),
+            sub: "pfc_x".into(),
+            aud: "https://store.example/api/v1".into(),
+            client_id: "pfc_x".into(),
+            scope: "catalog:read".into(),
+            iat: NOW,
+            exp: NOW + 600,
+            jti: "t1".into(),
+        };
+        for typ in [None, Some("JWT"), Some("id+jwt"), Some("at+jwt2")] {
+            let token = a.sign_typed(&claims, typ);
+            assert_eq!(a.verify(&token, NOW), Err(TokenError::WrongType), "{typ:?}");
+        }
+        for typ in ["at+jwt", "AT+JWT", "application/at+jwt"] {
+            let token = a.sign_typed(&claims, Some(typ));
+            assert!(a.verify(&token, NOW).is_ok(), "{typ}");
+        }
+        assert_eq!(a.verify("not.a.token", NOW), Err(TokenError::Malformed));
     }
 
     #[test]

@@ -10,7 +10,9 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use super::audit::{self, Actor, AuditEntry};
-use super::password::{burn_verification, hash_password, verify_password};
+use super::password::{
+    burn_verification_blocking, hash_password_blocking, verify_password_blocking,
+};
 use super::role::Role;
 use crate::entities::user;
 use crate::{DomainError, DomainResult};
@@ -98,8 +100,9 @@ pub async fn create_staff<C: ConnectionTrait + TransactionTrait>(
         }
         name => name.to_owned(),
     };
-    let hash =
-        hash_password(password).map_err(|e| DomainError::invalid("password", e.to_string()))?;
+    let hash = hash_password_blocking(password)
+        .await
+        .map_err(|e| DomainError::invalid("password", e.to_string()))?;
     let txn = db.begin().await?;
     if user::Entity::find()
         .filter(user::Column::Email.eq(&email))
@@ -121,6 +124,7 @@ pub async fn create_staff<C: ConnectionTrait + TransactionTrait>(
         created_at: Set(now),
         updated_at: Set(now),
         last_sign_in_at: Set(None),
+        email_verified: Set(false),
     }
     .insert(&txn)
     .await?;
@@ -165,7 +169,7 @@ pub async fn authenticate_password<C: ConnectionTrait>(
     password: &str,
 ) -> Result<UserInfo, SignInError> {
     let Ok(email) = normalize_email(email) else {
-        burn_verification(password);
+        burn_verification_blocking(password).await;
         return Err(SignInError::BadCredentials);
     };
     let found = user::Entity::find()
@@ -173,14 +177,14 @@ pub async fn authenticate_password<C: ConnectionTrait>(
         .one(db)
         .await?;
     let Some(model) = found else {
-        burn_verification(password);
+        burn_verification_blocking(password).await;
         return Err(SignInError::BadCredentials);
     };
     let Some(hash) = model.password_hash.as_deref() else {
-        burn_verification(password);
+        burn_verification_blocking(password).await;
         return Err(SignInError::BadCredentials);
     };
-    if !verify_password(password, hash) {
+    if !verify_password_blocking(password, hash).await {
         return Err(SignInError::BadCredentials);
     }
     if model.disabled_at.is_some() {

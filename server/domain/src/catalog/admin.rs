@@ -289,7 +289,7 @@ pub async fn list_products<C: ConnectionTrait>(
         let pattern = crate::db::like_pattern(q);
         let named: Vec<Uuid> = product_translation::Entity::find()
             .filter(crate::db::lower_like(
-                product_translation::Column::Name,
+                product_translation::Column::SearchText,
                 &pattern,
             ))
             .select_only()
@@ -499,6 +499,11 @@ pub async fn save_product<C: ConnectionTrait + TransactionTrait>(
     let text = product_translation::ActiveModel {
         product_id: Set(product_id),
         locale: Set(v.locale.to_owned()),
+        search_text: Set(product_translation::search_text(
+            &v.name,
+            &v.summary,
+            &v.description,
+        )),
         name: Set(v.name),
         summary: Set(v.summary),
         description: Set(v.description),

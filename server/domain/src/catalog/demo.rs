@@ -224,12 +224,18 @@ fn product_rows(p: &DemoProduct, category_id: Uuid) -> DomainResult<ProductRows>
                     value: sp.value.clone(),
                 })
                 .collect();
+            let (summary, description) = (text(&p.summary), text(&p.description));
             product_translation::ActiveModel {
                 product_id: Set(id),
                 locale: Set(locale.clone()),
+                search_text: Set(product_translation::search_text(
+                    name,
+                    &summary,
+                    &description,
+                )),
                 name: Set(name.clone()),
-                summary: Set(text(&p.summary)),
-                description: Set(text(&p.description)),
+                summary: Set(summary),
+                description: Set(description),
                 specs: Set(serde_json::json!(specs)),
             }
         })

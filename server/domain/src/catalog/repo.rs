@@ -289,11 +289,12 @@ pub async fn search_products_paged<C: ConnectionTrait>(
                 ))
                 .equals((product::Entity, product::Column::Id)),
             )
-            .cond_where(
-                Condition::any()
-                    .add(lower("product_translations", "name").like(like()))
-                    .add(lower("product_translations", "summary").like(like()))
-                    .add(lower("product_translations", "description").like(like())),
+            .and_where(
+                Expr::col((
+                    product_translation::Entity,
+                    product_translation::Column::SearchText,
+                ))
+                .like(like()),
             )
             .to_owned();
         cond = cond.add(

@@ -1185,26 +1185,4 @@ mod tests {
         let (_, pages) = render_sample(50, true);
         assert!(pages >= 3, "50 items need continuation sheets, got {pages}");
     }
-
-    /// Writes sample PDFs and, where `pdftoppm` exists, PNG renderings to
-    /// `target/eco-pdf-preview/` for a person to look at.
-    #[test]
-    fn writes_preview_files_for_inspection() {
-        let dir =
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/eco-pdf-preview");
-        std::fs::create_dir_all(&dir).unwrap();
-        for (name, goods, co) in [
-            ("co-full", 3, true),
-            ("co-50-items", 50, true),
-            ("doo", 2, false),
-        ] {
-            let path = dir.join(format!("{name}.pdf"));
-            std::fs::write(&path, render_sample(goods, co).0).unwrap();
-            let _ = std::process::Command::new("pdftoppm")
-                .args(["-png", "-r", "80"])
-                .arg(&path)
-                .arg(dir.join(name))
-                .status();
-        }
-    }
 }

@@ -19,6 +19,10 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub last_sign_in_at: Option<DateTimeUtc>,
+    /// Whether a trusted provider has vouched for `email` (`email_verified` from a provider
+    /// marked `trusted_email`). Only such an account is ever linked to a new identity by its
+    /// address; staff accounts never are (they connect identities while signed in).
+    pub email_verified: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

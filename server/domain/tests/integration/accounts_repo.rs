@@ -217,5 +217,42 @@ async fn sessions_rotate_expire_and_can_be_ended_server_side() {
                 .unwrap()
                 .is_none()
         );
+
+        // The periodic purge deletes what can no longer be resumed, idle or past its limit.
+        sessions::end_all_for_user(&t.db, user.id).await.unwrap();
+        let _idle = sessions::start(&t.db, user.id, None, None, None, policy, now)
+            .await
+            .unwrap();
+        let busy = sessions::start(&t.db, user.id, None, None, None, policy, now)
+            .await
+            .unwrap();
+        let later = now + Duration::minutes(20);
+        assert!(
+            sessions::resume(&t.db, &busy.token, policy, later)
+                .await
+                .unwrap()
+                .is_some()
+        );
+        let purge_at = now + Duration::minutes(31);
+        assert_eq!(
+            sessions::purge_expired(&t.db, policy, purge_at)
+                .await
+                .unwrap(),
+            1,
+            "{}: only the idle session",
+            t.engine
+        );
+        assert!(
+            sessions::resume(&t.db, &busy.token, policy, purge_at)
+                .await
+                .unwrap()
+                .is_some()
+        );
+        assert_eq!(
+            sessions::purge_expired(&t.db, policy, now + Duration::hours(8))
+                .await
+                .unwrap(),
+            1
+        );
     }
 }

@@ -28,7 +28,12 @@ async fn clients_authenticate_until_revoked() {
             .unwrap();
         assert_eq!(ok.client_id, id, "{}", t.engine);
         assert!(ok.last_used_at.is_some(), "use is recorded");
-        assert!(api_clients::is_active(&t.db, &id).await.unwrap());
+        assert_eq!(
+            api_clients::current_scopes(&t.db, &id).await.unwrap(),
+            Some(created.info.scopes.clone()),
+            "{}: an active client holds its scopes",
+            t.engine
+        );
 
         assert!(matches!(
             api_clients::authenticate(&t.db, &id, "pfs_wrong", now).await,
@@ -48,7 +53,11 @@ async fn clients_authenticate_until_revoked() {
             again.revoked_at, revoked.revoked_at,
             "the first revocation time stays"
         );
-        assert!(!api_clients::is_active(&t.db, &id).await.unwrap());
+        assert_eq!(
+            api_clients::current_scopes(&t.db, &id).await.unwrap(),
+            None,
+            "a revoked client holds nothing"
+        );
         assert!(matches!(
             api_clients::authenticate(&t.db, &id, &created.client_secret, now).await,
             Err(ClientAuthError::Revoked)

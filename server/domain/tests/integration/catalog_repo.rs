@@ -66,13 +66,21 @@ async fn product_page_data_comes_in_the_requested_locale_with_english_fallback()
             .unwrap();
         assert!(fallback.text_fallback, "{}", t.engine);
         assert!(fallback.name.to_lowercase().contains("motor"));
-        let rvc = repo::product_by_slug(&t.db, "en", "brushless-dc-motor-57mm-24v-105w")
+        let rvc = repo::product_by_slug(&t.db, "en", "led-panel-light-600x600-36w")
             .await
             .unwrap()
             .unwrap();
-        if rvc.origin_criterion == OriginCriterion::RVC {
-            assert!(rvc.rvc_percent.is_some());
-        }
+        assert_eq!(rvc.origin_criterion, OriginCriterion::RVC, "{}", t.engine);
+        assert_eq!(rvc.rvc_percent, Some(rust_decimal::Decimal::new(450, 1)));
+        let ctc = repo::product_by_slug(&t.db, "en", "brushless-dc-motor-57mm-24v-105w")
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(ctc.origin_criterion, OriginCriterion::CTC, "{}", t.engine);
+        assert_eq!(
+            ctc.rvc_percent, None,
+            "only RVC products carry a percentage"
+        );
         assert!(
             repo::product_by_slug(&t.db, "en", "no-such-product")
                 .await

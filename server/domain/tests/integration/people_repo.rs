@@ -19,6 +19,7 @@ fn identity(subject: &str, email: &str, verified: bool) -> VerifiedIdentity {
         subject: subject.into(),
         email: Some(email.into()),
         email_verified: verified,
+        trusted_email: true,
         name: Some("Ana Sato".into()),
     }
 }
@@ -62,7 +63,7 @@ async fn identities_are_matched_by_subject_then_linked_by_verified_email() {
         .unwrap();
         assert_eq!((again.id, how), (ana.id, Matched::Known));
 
-        // A staff member created with a password links their provider account by e-mail…
+        // A staff account is never linked by e-mail, however verified the address…
         let staff = users::create_staff(
             &t.db,
             "ops@harbourline.example",
@@ -74,16 +75,69 @@ async fn identities_are_matched_by_subject_then_linked_by_verified_email() {
         )
         .await
         .unwrap();
-        let (linked, how) = people::sign_in_with_identity(
+        let refused = people::sign_in_with_identity(
             &t.db,
             &identity("sub-2", "ops@harbourline.example", true),
             None,
             now,
         )
         .await
+        .unwrap_err();
+        assert!(
+            matches!(refused, IdentityError::LinkRefused),
+            "{}: {refused}",
+            t.engine
+        );
+        let _ = staff;
+        // …a buyer's is, when a trusted provider verified both addresses…
+        let (linked, how) = people::sign_in_with_identity(
+            &t.db,
+            &identity("sub-5", "ana@sakura.example", true),
+            None,
+            now,
+        )
+        .await
         .unwrap();
-        assert_eq!((linked.id, how), (staff.id, Matched::LinkedByEmail));
-        // …but an unverified address never takes over an account.
+        assert_eq!(
+            (linked.id, how),
+            (ana.id, Matched::LinkedByEmail),
+            "{}",
+            t.engine
+        );
+        // …but not on the word of a provider that is not trusted for e-mail…
+        let untrusted = VerifiedIdentity {
+            trusted_email: false,
+            ..identity("sub-6", "ana@sakura.example", true)
+        };
+        assert!(matches!(
+            people::sign_in_with_identity(&t.db, &untrusted, None, now).await,
+            Err(IdentityError::UnverifiedEmail)
+        ));
+        // …and an account made from an unverified address never becomes linkable by it.
+        let (bo, how) = people::sign_in_with_identity(
+            &t.db,
+            &identity("sub-7", "bo@sakura.example", false),
+            None,
+            now,
+        )
+        .await
+        .unwrap();
+        assert_eq!(how, Matched::Created);
+        let later = people::sign_in_with_identity(
+            &t.db,
+            &identity("sub-8", "bo@sakura.example", true),
+            None,
+            now,
+        )
+        .await
+        .unwrap_err();
+        assert!(
+            matches!(later, IdentityError::LinkRefused),
+            "{}: {later}",
+            t.engine
+        );
+        let _ = bo;
+        // An unverified address never takes over an account.
         let err = people::sign_in_with_identity(
             &t.db,
             &identity("sub-3", "ana@sakura.example", false),
@@ -107,16 +161,19 @@ async fn identities_are_matched_by_subject_then_linked_by_verified_email() {
         ));
         assert_eq!(
             users::count(&t.db).await.unwrap(),
-            2,
-            "refusals created nobody"
+            3,
+            "refusals created nobody (ana, the staff member, bo)"
         );
         assert_eq!(
             domain::entities::user_identity::Entity::find()
                 .count(&t.db)
                 .await
                 .unwrap(),
-            2
+            3,
+            "ana's two identities and bo's"
         );
+        let links = audit::page(&t.db, "identity.link", 1, 50).await.unwrap();
+        assert_eq!(links.1, 1, "{}: the one link is audited", t.engine);
     }
 }
 
@@ -427,6 +484,44 @@ async fn products_and_categories_are_administered_with_validation() {
             admin::product_form(&t.db, id, "ja").await.unwrap().name,
             "チーク材ベンチ"
         );
+
+        // Search ignores case for every letter, not only ASCII, on both engines.
+        let vi = ProductForm {
+            locale: "vi".into(),
+            name: "GHẾ BĂNG GỖ TẾCH ĐÀ LẠT".into(),
+            summary: "Ghế băng ngoài trời".into(),
+            description: "Gỗ tếch ÉPÉE".into(),
+            ..form.clone()
+        };
+        admin::save_product(&t.db, Some(id), &vi, &actor, None, now)
+            .await
+            .unwrap();
+        for typed in ["đà lạt", "ĐÀ LẠT", "Đà Lạt", "ghế băng gỗ", "épée", "ÉPÉE"]
+        {
+            let params = domain::catalog::model::ListingParams {
+                q: Some(typed.into()),
+                ..Default::default()
+            };
+            let found = domain::catalog::repo::search_products(
+                &t.db,
+                "vi",
+                &domain::catalog::model::ProductFilter::parse(&params).unwrap(),
+            )
+            .await
+            .unwrap();
+            assert_eq!(
+                found
+                    .items
+                    .iter()
+                    .map(|c| c.slug.as_str())
+                    .collect::<Vec<_>>(),
+                ["teak-bench"],
+                "{}: {typed:?}",
+                t.engine
+            );
+        }
+        let (rows, _) = admin::list_products(&t.db, "đà lạt", 1, 20).await.unwrap();
+        assert_eq!(rows.len(), 1, "{}: the admin list finds it too", t.engine);
 
         // Duplicates and bad fields are refused and leave the product as it was.
         let dup = ProductForm {
