@@ -2,33 +2,16 @@
 // document the server serves and sends generated requests — valid and invalid — to every
 // operation, once with a token of each scope. It must find nothing: no 5xx, no schema-valid
 // request refused, no response that breaks the document (status, content type, headers, body).
-import { execFileSync, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
+import { createClient, root } from "./operator";
 
-const root = path.resolve(__dirname, "../..");
 const cache = process.env.PORTFRONT_CACHE ?? path.join(os.homedir(), ".cache/portfront");
 const st = path.join(cache, "venv/bin/st");
 const SCOPES = ["catalog:read", "eco:read", "orders:read", "orders:export", "shipments:read"];
-
-function createClient(name: string, scopes: string): { client_id: string; client_secret: string } {
-  const out = execFileSync(
-    path.join(root, "target/release/server"),
-    ["create-api-client", "--name", name, "--scopes", scopes],
-    {
-      cwd: root,
-      env: {
-        ...process.env,
-        DATABASE_URL: process.env.E2E_DATABASE_URL,
-        PORTFRONT_DATA_DIR: process.env.E2E_DATA_DIR,
-        RUST_LOG: "warn",
-      },
-    },
-  );
-  return JSON.parse(out.toString());
-}
 
 test.describe("API contract", () => {
   test.skip(({ javaScriptEnabled }) => !javaScriptEnabled, "no browser involved; run once");

@@ -1,27 +1,7 @@
 // The platform API end to end against the release server: an operator creates a client with
 // the `server create-api-client` command, the client gets a token and reads the catalog.
-import { execFileSync } from "node:child_process";
-import path from "node:path";
 import { expect, test } from "@playwright/test";
-
-const root = path.resolve(__dirname, "../..");
-
-function createClient(name: string, scopes: string): { client_id: string; client_secret: string } {
-  const out = execFileSync(
-    path.join(root, "target/release/server"),
-    ["create-api-client", "--name", name, "--scopes", scopes],
-    {
-      cwd: root,
-      env: {
-        ...process.env,
-        DATABASE_URL: process.env.E2E_DATABASE_URL,
-        PORTFRONT_DATA_DIR: process.env.E2E_DATA_DIR,
-        RUST_LOG: "warn",
-      },
-    },
-  );
-  return JSON.parse(out.toString());
-}
+import { createClient } from "./operator";
 
 function basic(id: string, secret: string): string {
   return `Basic ${Buffer.from(`${id}:${secret}`).toString("base64")}`;
