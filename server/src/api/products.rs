@@ -64,7 +64,11 @@ impl ProductQuery {
                 )))
             }
         }
-        number("page", self.page.as_deref(), domain::catalog::model::MAX_PAGE)?;
+        number(
+            "page",
+            self.page.as_deref(),
+            domain::catalog::model::MAX_PAGE,
+        )?;
         number("per_page", self.per_page.as_deref(), MAX_PER_PAGE)?;
         if let Some(lang) = self.lang.as_deref()
             && !app::i18n::Locale::ALL.iter().any(|l| l.tag() == lang)
