@@ -6,6 +6,7 @@
 #   `make run` and the browser tests use) and the production build (`make dist`: fat LTO);
 # then the first load of pages in headless Chromium (bench/first-load.mjs).
 #   bench/run.sh [connections=64] [duration=10s] [threads=2]     (`make bench`)
+# BENCH_ROUNDS (default 3): rounds of every case, builds alternating; medians are shown.
 # BENCH_SKIP_BUILD=1 uses the two binaries already in $BENCH_DIR (default target/bench).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -126,26 +127,39 @@ measure() {
     END { printf "%s %s %s %s", rps, p50, p99, (bad == "" ? 0 : bad) }'
 }
 
-declare -A result
-for build in release dist; do
+# Rounds: nginx, release and dist each measured once per round, the order of the two builds
+# swapped every round; each figure shown is the median round (noise on a shared 2-core machine
+# is larger than the differences being looked for, so one run per build is not enough).
+rounds="${BENCH_ROUNDS:-3}"
+declare -A samples
+measure_build() {
+  local build="$1"
   start_server "$bins/server-$build"
   cookie="$(sign_in)"
   for c in "${cases[@]}"; do
     IFS='|' read -r name ours _ needs <<<"$c"
     # Warm the caches (page cache, session slot) first.
     curl -fsS -o /dev/null ${needs:+-H "Cookie: ${cookie}"} "http://127.0.0.1:${port}${ours}"
-    result["$build|$name"]="$(measure "http://127.0.0.1:${port}${ours}" ${needs:+"Cookie: ${cookie}"})"
+    samples["$build|$name"]+="$(measure "http://127.0.0.1:${port}${ours}" ${needs:+"Cookie: ${cookie}"})"$'\n'
   done
-  result["$build|rss"]="$(ps -o rss= -p "$server_pid" | awk '{printf "%.0f", $1/1024}')"
+  samples["$build|rss"]+="$(ps -o rss= -p "$server_pid" | awk '{printf "%.0f", $1/1024}')"$'\n'
   stop_server
+}
+for round in $(seq 1 "$rounds"); do
+  if [ $((round % 2)) = 1 ]; then order=(release dist); else order=(dist release); fi
+  for build in "${order[@]}"; do measure_build "$build"; done
+  for c in "${cases[@]}"; do
+    IFS='|' read -r name _ file _ <<<"$c"
+    samples["nginx|$name"]+="$(measure "http://127.0.0.1:${nginx_port}${file}")"$'\n'
+  done
 done
-for c in "${cases[@]}"; do
-  IFS='|' read -r name _ file _ <<<"$c"
-  result["nginx|$name"]="$(measure "http://127.0.0.1:${nginx_port}${file}")"
-done
+# The median round of a list of "rps p50 p99 non2xx" lines (by requests/s).
+median_of() { printf '%s' "$1" | sed '/^$/d' | sort -n -k1,1 | awk '{ l[NR] = $0 } END { print l[int((NR + 1) / 2)] }'; }
+declare -A result
+for key in "${!samples[@]}"; do result["$key"]="$(median_of "${samples[$key]}")"; done
 
 echo
-echo "== ${conns} connections, ${threads} wrk threads, ${duration} each; nginx serves the same bytes"
+echo "== ${conns} connections, ${threads} wrk threads, ${duration} each, median of ${rounds} rounds; nginx serves the same bytes"
 printf '%-38s %10s | %10s %6s %8s %8s | %10s %6s %8s %8s\n' "" "nginx r/s" "release" "×nginx" "p50" "p99" "dist" "×nginx" "p50" "p99"
 for c in "${cases[@]}"; do
   IFS='|' read -r name _ _ _ <<<"$c"
