@@ -47,17 +47,18 @@ pub struct ProductQuery {
 impl ProductQuery {
     /// The API takes each parameter exactly as its description declares it: a parameter that
     /// is present has a value of its type (no empty values, no spaces, no digit grouping),
-    /// where the storefront's forms are lenient about what a person types.
-    fn check_exact(&self) -> Result<(), ApiError> {
-        fn number(name: &str, value: Option<&str>, max: u64) -> Result<(), ApiError> {
-            let Some(v) = value else { return Ok(()) };
+    /// where the storefront's forms are lenient about what a person types. Gives the page
+    /// size and the language; the other parameters go on to `ProductFilter::parse`.
+    fn exact(&self) -> Result<(u64, app::i18n::Locale), ApiError> {
+        fn number(name: &str, value: Option<&str>, max: u64) -> Result<Option<u64>, ApiError> {
+            let Some(v) = value else { return Ok(None) };
             let ok = !v.is_empty()
                 && v.len() <= 12
                 && v.bytes().all(|b| b.is_ascii_digit())
                 && !v.starts_with('0')
                 && v.parse::<u64>().is_ok_and(|n| (1..=max).contains(&n));
             if ok {
-                Ok(())
+                Ok(v.parse().ok())
             } else {
                 Err(ApiError::bad_request(format!(
                     "{name} must be a whole number from 1 to {max}, written with digits only"
@@ -69,16 +70,18 @@ impl ProductQuery {
             self.page.as_deref(),
             domain::catalog::model::MAX_PAGE,
         )?;
-        number("per_page", self.per_page.as_deref(), MAX_PER_PAGE)?;
-        if let Some(lang) = self.lang.as_deref()
-            && !app::i18n::Locale::ALL.iter().any(|l| l.tag() == lang)
-        {
-            let all: Vec<&str> = app::i18n::Locale::ALL.iter().map(|l| l.tag()).collect();
-            return Err(ApiError::bad_request(format!(
-                "lang must be one of {}",
-                all.join(", ")
-            )));
-        }
+        let per_page =
+            number("per_page", self.per_page.as_deref(), MAX_PER_PAGE)?.unwrap_or(DEFAULT_PER_PAGE);
+        let lang = match self.lang.as_deref() {
+            None => app::i18n::Locale::DEFAULT,
+            Some(tag) => app::i18n::Locale::ALL
+                .into_iter()
+                .find(|l| l.tag() == tag)
+                .ok_or_else(|| {
+                    let all: Vec<&str> = app::i18n::Locale::ALL.iter().map(|l| l.tag()).collect();
+                    ApiError::bad_request(format!("lang must be one of {}", all.join(", ")))
+                })?,
+        };
         if let Some(origin) = self.origin.as_deref()
             && !(origin.len() == 2 && origin.bytes().all(|b| b.is_ascii_alphabetic()))
         {
@@ -93,7 +96,7 @@ impl ProductQuery {
                 "category must be a category slug: lower-case letters and digits joined by single hyphens, at most 80 characters",
             ));
         }
-        Ok(())
+        Ok((per_page, lang))
     }
 }
 
@@ -190,26 +193,7 @@ pub async fn list_products(
 ) -> Result<Json<ProductPage>, ApiError> {
     caller.require(Scope::CatalogRead)?;
     let Query(query) = query.map_err(|e| ApiError::bad_request(e.body_text()))?;
-    query.check_exact()?;
-    let per_page = match query.per_page.as_deref().map(str::trim) {
-        None | Some("") => DEFAULT_PER_PAGE,
-        Some(v) => v
-            .parse::<u64>()
-            .ok()
-            .filter(|n| (1..=MAX_PER_PAGE).contains(n))
-            .ok_or_else(|| {
-                ApiError::bad_request(format!(
-                    "per_page must be a whole number from 1 to {MAX_PER_PAGE}"
-                ))
-            })?,
-    };
-    let lang = match query.lang.as_deref().map(str::trim) {
-        None | Some("") => app::i18n::Locale::DEFAULT,
-        Some(tag) => app::i18n::Locale::from_tag(tag).ok_or_else(|| {
-            let all: Vec<&str> = app::i18n::Locale::ALL.iter().map(|l| l.tag()).collect();
-            ApiError::bad_request(format!("lang must be one of {}", all.join(", ")))
-        })?,
-    };
+    let (per_page, lang) = query.exact()?;
     let filter = ProductFilter::parse(&ListingParams {
         q: query.q,
         category: query.category,
