@@ -132,14 +132,8 @@ pub async fn request_context(
         .get::<ConnectInfo<std::net::SocketAddr>>()
         .copied()
     {
-        let client = if state.auth.trusted_proxies.is_empty() {
-            crate::forwarding::Client {
-                ip: crate::forwarding::canonical(addr.ip()),
-                https: None,
-            }
-        } else {
-            state.auth.trusted_proxies.client(addr.ip(), req.headers())
-        };
+        // With no trusted proxies the peer is never trusted and no header is read.
+        let client = state.auth.trusted_proxies.client(addr.ip(), req.headers());
         forwarded_https = client.https == Some(true);
         req.extensions_mut().insert(ClientIp(client.ip));
     }
@@ -176,14 +170,9 @@ fn is_private(req: &Request) -> bool {
 /// Whether the request carries a session cookie (valid or not: either way its answer may
 /// depend on who sent it).
 pub fn has_session_cookie(headers: &http::HeaderMap) -> bool {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.split('=').next())
-        .map(str::trim)
-        .any(|name| name == app::session::COOKIE || name == app::session::SECURE_COOKIE)
+    [app::session::COOKIE, app::session::SECURE_COOKIE]
+        .into_iter()
+        .any(|name| app::session::cookie_value(headers, name).is_some())
 }
 
 /// Limits state-changing server functions (`/sf/act/…`) per address.
