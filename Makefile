@@ -65,6 +65,11 @@ site: target-dir
 dist: target-dir
 	$(DIST_ENV) .ci/build-site --split --precompress $(SITE_FLAGS)
 
+# The lint and test builds erase the view types of Leptos components (`--cfg erase_components`):
+# the generic view trees are what makes app/ slow to compile and check; the release site keeps
+# them (faster rendering). docs/building.md has the figures.
+lint unit: export RUSTFLAGS ?= --cfg erase_components
+
 lint: target-dir
 	cargo fmt --all -- --check
 	cargo clippy --workspace --exclude frontend --all-targets --features app/ssr -- -D warnings
