@@ -23,7 +23,7 @@ PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
 DIST_ENV := CARGO_PROFILE_RELEASE_LTO=fat CARGO_PROFILE_RELEASE_CODEGEN_UNITS=1 \
 	CARGO_PROFILE_RELEASE_INCREMENTAL=false
 
-.PHONY: run test tools test-tools target-dir site dist lint unit fuzz e2e bench timings eco-pdf-preview fmt clean-data
+.PHONY: run test tools test-tools target-dir site dist lint lint-wasm unit fuzz e2e bench timings eco-pdf-preview fmt clean-data
 
 run: tools site
 	@mkdir -p data
@@ -33,7 +33,7 @@ run: tools site
 	DATABASE_URL="$${DATABASE_URL:-sqlite://$(ROOT)/data/portfront.db?mode=rwc}" \
 	./target/release/server serve
 
-test: test-tools lint unit fuzz site e2e
+test: test-tools lint-wasm unit fuzz site e2e
 
 tools: target-dir
 	@.ci/ensure-tools build
@@ -68,21 +68,34 @@ dist: target-dir
 # The lint and test builds erase the view types of Leptos components (`--cfg erase_components`):
 # the generic view trees are what makes app/ slow to compile and check; the release site keeps
 # them (faster rendering). docs/building.md has the figures.
-lint unit: export RUSTFLAGS ?= --cfg erase_components
+lint lint-wasm unit: export RUSTFLAGS ?= --cfg erase_components
 
-lint: target-dir
-	cargo fmt --all -- --check
+# Everything clippy checks, by hand: formatting, the native workspace, the browser crate.
+lint: lint-wasm
 	cargo clippy --workspace --exclude frontend --all-targets --features app/ssr -- -D warnings
+
+# Formatting and clippy on the browser crate (wasm32). `make test` runs this; the native
+# workspace is linted by `unit` while it compiles.
+lint-wasm: target-dir
+	cargo fmt --all -- --check
 	cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 
-# Unit and integration tests: SQLite always, PostgreSQL too when it answers.
+# Unit and integration tests: SQLite always, PostgreSQL too when it answers. Clippy compiles
+# the workspace's own crates for the tests (RUSTC_WORKSPACE_WRAPPER and CLIPPY_ARGS, as
+# `cargo clippy` itself passes them: `-D warnings`), so the lints of every target — lib, bins, tests, examples, benches —
+# and the tests share one build of the dependencies instead of a check pass and a build pass.
+CLIPPY_DRIVER = $(shell rustup which clippy-driver 2>/dev/null || command -v clippy-driver)
+TEST_BUILD = RUSTC_WORKSPACE_WRAPPER="$(CLIPPY_DRIVER)" CLIPPY_ARGS="-D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__" \
+	cargo test $(CARGO_FLAGS) --workspace --exclude frontend --features app/ssr
 unit: target-dir
+	@[ -n "$(CLIPPY_DRIVER)" ] || { echo "error: clippy-driver not found (rustup component add clippy)" >&2; exit 1; }
+	$(TEST_BUILD) --benches --no-run
 	@if [ -n "$(PG_TEST_URL)" ] && pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then \
 		echo "PostgreSQL answers: database tests run on SQLite and PostgreSQL"; \
-		PORTFRONT_TEST_PG_URL="$(PG_TEST_URL)" cargo test $(CARGO_FLAGS) --workspace --exclude frontend --features app/ssr; \
+		PORTFRONT_TEST_PG_URL="$(PG_TEST_URL)" $(TEST_BUILD); \
 	else \
 		echo "PostgreSQL does not answer: database tests run on SQLite only"; \
-		cargo test $(CARGO_FLAGS) --workspace --exclude frontend --features app/ssr; \
+		$(TEST_BUILD); \
 	fi
 
 e2e:

@@ -65,7 +65,7 @@ failed=0
 marker="$out/.started"
 touch "$marker"
 if [ "$what" = test ] || [ "$what" = all ]; then
-  for s in test-tools lint unit fuzz site e2e; do
+  for s in test-tools lint-wasm unit fuzz site e2e; do
     case "$s" in
       unit) step "make test: $s" make unit CARGO_FLAGS=--timings || { failed=1; break; } ;;
       site) step "make test: $s" make site SITE_FLAGS="--bin-cargo-args=--timings --lib-cargo-args=--timings" || { failed=1; break; } ;;

@@ -8,6 +8,8 @@ use std::sync::OnceLock;
 use leptos::config::LeptosOptions;
 use leptos::prelude::*;
 
+static PATHS: OnceLock<AssetPaths> = OnceLock::new();
+
 /// Public paths of the built site's CSS, JS and wasm.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AssetPaths {
@@ -45,9 +47,14 @@ impl AssetPaths {
         }
     }
 
+    /// The paths of this build once a page's head has asked for them ([`AssetPaths::get`]);
+    /// parts of the body (`i18n::PageTexts`) use them for preload hints.
+    pub fn built() -> Option<&'static AssetPaths> {
+        PATHS.get()
+    }
+
     /// The paths for this build, computed on first use.
     pub fn get(options: &LeptosOptions) -> &'static AssetPaths {
-        static PATHS: OnceLock<AssetPaths> = OnceLock::new();
         PATHS.get_or_init(|| {
             let hashes = options
                 .hash_files
@@ -72,10 +79,12 @@ impl AssetPaths {
 /// page is fully interactive (tests and monitoring wait for it).
 const LOADER: &str = r#"const ready = () => document.documentElement.setAttribute("data-hydrated", "true");
 if (!document.querySelector("leptos-island")) { ready(); } else {
+  // The bundle downloads (and compiles, streaming) while its JavaScript glue loads.
+  const wasm = fetch(WASM);
   const textsLink = document.getElementById("pf-texts");
   const texts = textsLink ? fetch(textsLink.href).then((r) => r.text()) : Promise.resolve("{}");
   import(JS).then(async (mod) => {
-    await mod.default({ module_or_path: WASM });
+    await mod.default({ module_or_path: wasm });
     window.__pfTexts = await texts;
     mod.hydrate();
     const pending = [];

@@ -33,6 +33,14 @@ pub enum AppError {
     /// The form's CSRF token did not match the session's (stale page, or a forged request).
     #[error("the form is out of date; reload the page and try again")]
     CsrfFailed,
+    /// The action needs a recent proof of identity (password or code within the last
+    /// 10 minutes): the person confirms it and tries again.
+    #[error("confirm your identity first: enter your password or a two-step code again")]
+    RecentAuthRequired,
+    /// Staff must turn on two-step sign-in before using the admin panel
+    /// (`PORTFRONT_REQUIRE_STAFF_2FA=1`).
+    #[error("turn on two-step sign-in on your account page first")]
+    TwoFactorRequired,
     /// A fault on our side; details are in the server log, not sent to the browser.
     #[error("internal error")]
     Internal,
@@ -49,7 +57,10 @@ impl AppError {
             AppError::BadFilter(_) | AppError::BadRequest(_) | AppError::Fields(_) => 400,
             AppError::Conflict(_) => 409,
             AppError::NotSignedIn => 401,
-            AppError::Forbidden | AppError::CsrfFailed => 403,
+            AppError::Forbidden
+            | AppError::CsrfFailed
+            | AppError::RecentAuthRequired
+            | AppError::TwoFactorRequired => 403,
             AppError::Internal | AppError::Call(_) => 500,
         }
     }

@@ -118,7 +118,19 @@ pub fn PageTexts(locale: Locale) -> impl IntoView {
         let _ = locale;
         ""
     };
-    view! { <link id=PAGE_TEXTS_ID rel="preload" r#as="fetch" crossorigin="anonymous" href=href /> }
+    // The islands' bundle too: its download starts while the page is still being parsed,
+    // not once the deferred loader runs (only pages with islands render this).
+    #[cfg(feature = "ssr")]
+    let bundle = crate::assets::AssetPaths::built().map(|p| (p.js.as_str(), p.wasm.as_str()));
+    #[cfg(not(feature = "ssr"))]
+    let bundle: Option<(&str, &str)> = None;
+    view! {
+        <link id=PAGE_TEXTS_ID rel="preload" r#as="fetch" crossorigin="anonymous" href=href />
+        {bundle.map(|(js, wasm)| view! {
+            <link rel="modulepreload" href=js />
+            <link rel="preload" r#as="fetch" r#type="application/wasm" crossorigin="anonymous" href=wasm />
+        })}
+    }
 }
 
 /// `(path, JSON)` of the texts file of `locale`, made once; the name carries 16 hex digits

@@ -122,6 +122,16 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route path=path!("sign-in") view=account::SignInPage ssr=SsrMode::Async />
+                    <Route
+                        path=path!("sign-in/code")
+                        view=account::two_factor::SignInCodePage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("confirm-identity")
+                        view=account::two_factor::ConfirmIdentityPage
+                        ssr=SsrMode::Async
+                    />
                     <Route path=path!("account") view=account::AccountPage ssr=SsrMode::Async />
                     <Route
                         path=path!("onboarding")

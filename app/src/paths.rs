@@ -48,9 +48,40 @@ pub fn sign_in(locale: Locale) -> String {
     localized(locale, "/sign-in")
 }
 
+/// The second step of signing in: the TOTP or recovery code.
+pub fn sign_in_code(locale: Locale) -> String {
+    localized(locale, "/sign-in/code")
+}
+
 /// The signed-in person's account page.
 pub fn account(locale: Locale) -> String {
     localized(locale, "/account")
+}
+
+/// The page where a signed-in person proves who they are again before a sensitive action,
+/// then comes back to `next`.
+pub fn confirm_identity(locale: Locale, next: Option<&str>) -> String {
+    with_query(
+        &localized(locale, "/confirm-identity"),
+        &[("next", next.map(str::to_owned))],
+    )
+}
+
+/// The page the browser shows (path and query), for links that come back to it; `None`
+/// while rendering on the server.
+pub fn current_page() -> Option<String> {
+    #[cfg(feature = "hydrate")]
+    let page = (|| {
+        let location = web_sys::window()?.location();
+        Some(format!(
+            "{}{}",
+            location.pathname().ok()?,
+            location.search().ok()?
+        ))
+    })();
+    #[cfg(not(feature = "hydrate"))]
+    let page = None;
+    page
 }
 
 /// The buyer company form shown after a buyer's first sign-in.

@@ -119,23 +119,48 @@ pub async fn require_signed_in() -> Result<ActiveSession, AppError> {
         .ok_or_else(|| AppError::NotSignedIn.answered())
 }
 
-/// A staff or admin session, or 401/403.
+/// A staff or admin session, or 401/403 (also 403 for staff without two-step sign-in when
+/// `PORTFRONT_REQUIRE_STAFF_2FA=1`).
 pub async fn require_staff() -> Result<ActiveSession, AppError> {
     let s = require_signed_in().await?;
-    if s.user.role.is_staff() {
-        Ok(s)
+    if !s.user.role.is_staff() {
+        return Err(AppError::Forbidden.answered());
+    }
+    check_two_factor(&state()?, &s)?;
+    Ok(s)
+}
+
+/// An admin session, or 401/403 (as [`require_staff`] for two-step sign-in).
+pub async fn require_admin() -> Result<ActiveSession, AppError> {
+    let s = require_signed_in().await?;
+    if !s.user.role.is_admin() {
+        return Err(AppError::Forbidden.answered());
+    }
+    check_two_factor(&state()?, &s)?;
+    Ok(s)
+}
+
+/// Whether a staff session may use the admin panel as far as two-step sign-in goes.
+pub fn staff_two_factor_missing(state: &AppState, session: &ActiveSession) -> bool {
+    state.require_staff_2fa && session.user.role.is_staff() && !session.user.totp_enabled
+}
+
+fn check_two_factor(state: &AppState, session: &ActiveSession) -> Result<(), AppError> {
+    if staff_two_factor_missing(state, session) {
+        Err(AppError::TwoFactorRequired.answered())
     } else {
-        Err(AppError::Forbidden.answered())
+        Ok(())
     }
 }
 
-/// An admin session, or 401/403.
-pub async fn require_admin() -> Result<ActiveSession, AppError> {
-    let s = require_signed_in().await?;
-    if s.user.role.is_admin() {
-        Ok(s)
+/// For sensitive actions: the person proved who they are within the last 10 minutes
+/// (`domain::auth::sessions::RECENT_AUTHENTICATION`), else 403 [`AppError::RecentAuthRequired`]
+/// and the UI links to the confirm-identity page.
+pub fn require_recent_auth(session: &ActiveSession) -> Result<(), AppError> {
+    if session.recently_authenticated(Utc::now()) {
+        Ok(())
     } else {
-        Err(AppError::Forbidden.answered())
+        Err(AppError::RecentAuthRequired.answered())
     }
 }
 

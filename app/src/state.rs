@@ -53,6 +53,8 @@ pub struct AppStateParts {
     pub secure_cookies: bool,
     /// OpenID providers offered on the sign-in page.
     pub providers: Arc<[ProviderLink]>,
+    /// `PORTFRONT_REQUIRE_STAFF_2FA`: staff without two-step sign-in are sent to set it up.
+    pub require_staff_2fa: bool,
     pub page_cache: PageCacheClearer,
 }
 

@@ -132,6 +132,34 @@ test.describe("buyers and the admin panel", () => {
     expect(session).toBeUndefined();
   });
 
+  test("a staff member connects a provider from the account page, signs in with it, and disconnects it", async ({ page, context }) => {
+    await signInAsAdmin(page);
+    await page.goto("/en/account");
+    await page.getByRole("link", { name: "Connect Local test ID" }).click();
+    await page.locator('input[name="login"]').fill("ada-at-work");
+    await page.locator('input[name="password"]').fill("any password");
+    await page.locator('button[type="submit"]:has-text("Sign-in")').click();
+    await page.locator('button[type="submit"]:has-text("Continue")').click();
+    await expect(page).toHaveURL(/\/en\/account\?connected=1#sign-in-methods$/);
+    await expect(page.getByText("The provider is connected")).toBeVisible();
+    await expect(page.getByTestId("sign-in-methods")).toContainText("Connected: Local test ID");
+
+    // From now on the provider signs the admin in (an address of its own, linked by the
+    // person, not by e-mail).
+    await context.clearCookies();
+    await signInAtProvider(page, "ada-at-work");
+    await expect(page).toHaveURL(/\/en\/admin$/);
+    await expect(page.getByRole("heading", { name: "Dashboard" })).toBeVisible();
+
+    await page.goto("/en/account");
+    await page.getByRole("button", { name: "Disconnect" }).click();
+    await expect(page).toHaveURL(/\/en\/account\?disconnected=1#sign-in-methods$/);
+    await expect(page.getByRole("link", { name: "Connect Local test ID" })).toBeVisible();
+    await page.goto("/en/admin/audit");
+    await expect(page.getByTestId("audit-table")).toContainText("identity.link");
+    await expect(page.getByTestId("audit-table")).toContainText("identity.unlink");
+  });
+
   test("a second identity with a buyer's verified address signs in to the same account", async ({ page, context }) => {
     // The provider's subject is the login as typed, the address is normalised: two identities.
     await signInAtProvider(page, "Mia@buyers.example");

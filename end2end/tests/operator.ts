@@ -22,3 +22,17 @@ export function createClient(name: string, scopes: string): { client_id: string;
   );
   return JSON.parse(out.toString());
 }
+
+/** `server create-admin`: an admin account with a password (read from standard input). */
+export function createAdmin(email: string, name: string, password: string): void {
+  execFileSync(path.join(root, "target/release/server"), ["create-admin", "--email", email, "--name", name], {
+    cwd: root,
+    input: `${password}\n`,
+    env: {
+      ...process.env,
+      DATABASE_URL: process.env.E2E_DATABASE_URL,
+      PORTFRONT_DATA_DIR: process.env.E2E_DATA_DIR,
+      RUST_LOG: "warn",
+    },
+  });
+}

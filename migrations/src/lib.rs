@@ -11,6 +11,7 @@ mod m20261126_000002_accounts;
 mod m20261127_000001_companies_and_sign_in;
 mod m20261202_000001_search_text;
 mod m20261202_000002_email_verified;
+mod m20261203_000001_two_factor;
 
 /// Every migration, oldest first. The server runs the pending ones at start.
 pub struct Migrator;
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000001_companies_and_sign_in::Migration),
             Box::new(m20261202_000001_search_text::Migration),
             Box::new(m20261202_000002_email_verified::Migration),
+            Box::new(m20261203_000001_two_factor::Migration),
         ]
     }
 }

@@ -41,6 +41,9 @@ pub struct Config {
     /// `PORTFRONT_TRUSTED_PROXIES` (default none): the proxies whose `Forwarded` /
     /// `X-Forwarded-*` headers are believed.
     pub trusted_proxies: crate::forwarding::TrustedProxies,
+    /// `PORTFRONT_REQUIRE_STAFF_2FA=1`: staff and admins must turn on two-step sign-in (TOTP)
+    /// before they can use the admin panel.
+    pub require_staff_2fa: bool,
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/portfront.db?mode=rwc";
@@ -115,6 +118,13 @@ impl Config {
                 bail!("PORTFRONT_DEMO={other:?}: use 1 to seed the demo dataset or 0 not to")
             }
         };
+        let require_staff_2fa = match var("PORTFRONT_REQUIRE_STAFF_2FA").as_deref() {
+            None | Some("0" | "false" | "no") => false,
+            Some("1" | "true" | "yes") => true,
+            Some(other) => bail!(
+                "PORTFRONT_REQUIRE_STAFF_2FA={other:?}: use 1 to require two-step sign-in for staff or 0 not to"
+            ),
+        };
         let site_name = var("PORTFRONT_SITE_NAME").unwrap_or_else(|| "Portfront".to_owned());
         let number = |name: &str, default: u64, range: Range, unit: &str| {
             parse_number(var(name), name, default, range, unit)
@@ -185,6 +195,7 @@ impl Config {
             session_policy,
             oidc_providers,
             trusted_proxies,
+            require_staff_2fa,
         })
     }
 

@@ -132,6 +132,7 @@ pub fn router(config: &Config, db: DatabaseConnection) -> anyhow::Result<Router>
         sessions: config.session_policy,
         secure_cookies: config.behind_tls(),
         providers: providers.links().into(),
+        require_staff_2fa: config.require_staff_2fa,
         page_cache: {
             let cache = page_cache.clone();
             app::state::PageCacheClearer(std::sync::Arc::new(move || cache.invalidate_all()))

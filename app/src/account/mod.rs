@@ -1,6 +1,7 @@
 //! Signing in, the account page, buyer company onboarding, and the header's account menu.
 
 pub mod server_fns;
+pub mod two_factor;
 
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
@@ -54,6 +55,8 @@ fn sign_in_error(t: &'static Messages, code: &str) -> Option<&'static str> {
         "oidc_email" => t.sign_in_error_oidc_email,
         "oidc_unverified" => t.sign_in_error_oidc_unverified,
         "oidc_link_refused" => t.sign_in_error_oidc_link_refused,
+        "code_expired" => t.sign_in_error_code_expired,
+        "too_many_codes" => t.sign_in_error_too_many_codes,
         "unavailable" => t.error_internal_body,
         _ => return None,
     })
@@ -162,6 +165,12 @@ pub fn AccountPage() -> impl IntoView {
     let t = use_i18n();
     let locale = use_locale();
     let account = Resource::new(|| (), |()| get_account());
+    // The admin panel sends staff here when the site requires two-step sign-in.
+    let asked = use_query_map()
+        .read_untracked()
+        .get("two_factor")
+        .is_some_and(|v| v == "required");
+    let two_factor_asked = move || asked;
     view! {
         <Title text=t.account_title />
         <Meta name="robots" content="noindex" />
@@ -187,6 +196,16 @@ pub fn AccountPage() -> impl IntoView {
                                     <dt>{t.field_role}</dt><dd data-testid="account-role">{role_name(t, a.viewer.role)}</dd>
                                     <dt>{t.account_sign_in_methods}</dt><dd>{methods}</dd>
                                 </dl>
+                                <two_factor::SignInMethods locale csrf=a.viewer.csrf.clone() identities=a.identities.clone()
+                                    providers=a.providers.clone() />
+                                <h2 id="two-factor">{t.two_factor_heading}</h2>
+                                {two_factor_asked().then(|| view! {
+                                    <p class="notice error" role="alert">{t.two_factor_required_body}</p>
+                                })}
+                                <PageTexts locale />
+                                <two_factor::TwoFactorPanel locale csrf=a.viewer.csrf.clone() enabled=a.totp_enabled
+                                    codes_left=a.recovery_codes_left required=a.two_factor_required />
+                                <two_factor::SessionList locale csrf=a.viewer.csrf.clone() sessions=a.sessions.clone() />
                                 {match a.company {
                                     Some(c) => {
                                         let country = CountryCode::parse(&c.country).map(|cc| country_name(t, &cc)).unwrap_or(c.country.clone());

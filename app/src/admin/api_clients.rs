@@ -8,7 +8,7 @@ use domain::auth::Scope;
 
 use super::server_fns::{AdminCreateApiClient, AdminRevokeApiClient, admin_api_clients};
 use super::{csrf_token, short_time};
-use crate::components::form::{FormStatus, action_error, error_text, field_errors};
+use crate::components::form::{ActionError, FormStatus, error_text, field_errors};
 use crate::components::status::{ErrorPanel, Loading};
 use crate::i18n::{Locale, use_i18n, use_locale};
 
@@ -110,7 +110,7 @@ fn ApiClientsPanel(locale: Locale) -> impl IntoView {
         </form>
         <h2>{t.api_clients_list}</h2>
         <p class="form-status" role="status">
-            {move || revoke.value().get().and_then(Result::err).map(|e| view! { <span class="error">{action_error(t, &e)}</span> })}
+            {move || revoke.value().get().and_then(Result::err).map(|e| view! { <ActionError error=e /> })}
         </p>
         <Suspense fallback=|| view! { <Loading /> }>
             {move || Suspend::new(async move {

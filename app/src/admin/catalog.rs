@@ -17,7 +17,8 @@ use super::{csrf_token, short_time};
 use crate::account::country_options;
 use crate::catalog::trade_labels::unit_name;
 use crate::components::form::{
-    CheckField, CsrfField, Field, FormStatus, Input, SelectField, action_error, field_errors,
+    ActionError, CheckField, CsrfField, Field, FormStatus, Input, SelectField, action_error,
+    field_errors,
 };
 use crate::components::pagination::Pagination;
 use crate::components::status::{ErrorPanel, Loading};
@@ -287,7 +288,7 @@ fn CategoriesTable(locale: Locale) -> impl IntoView {
     let delete = ServerAction::<AdminDeleteCategory>::new();
     let data = Resource::new(move || delete.version().get(), |_| admin_categories());
     view! {
-        <p class="form-status" role="status">{move || delete.value().get().and_then(Result::err).map(|e| view! { <span class="error">{action_error(t, &e)}</span> })}</p>
+        <p class="form-status" role="status">{move || delete.value().get().and_then(Result::err).map(|e| view! { <ActionError error=e /> })}</p>
         <Suspense fallback=|| view! { <Loading /> }>
             {move || Suspend::new(async move {
                 match data.await {

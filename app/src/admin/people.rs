@@ -15,7 +15,7 @@ use super::server_fns::{
 use super::{csrf_token, short_time};
 use crate::account::role_name;
 use crate::catalog::trade_labels::country_name;
-use crate::components::form::action_error;
+use crate::components::form::ActionError;
 use crate::components::pagination::Pagination;
 use crate::components::status::{ErrorPanel, Loading};
 use crate::i18n::{Locale, fill, use_i18n, use_locale};
@@ -140,7 +140,7 @@ fn UsersTable(locale: Locale, list: ListQuery) -> impl IntoView {
         <p class="form-status" role="status" aria-live="polite">
             {move || outcome().map(|r| match r {
                 Ok(msg) => view! { <span class="ok">{msg}</span> }.into_any(),
-                Err(e) => view! { <span class="error">{action_error(t, &e)}</span> }.into_any(),
+                Err(e) => view! { <ActionError error=e /> }.into_any(),
             })}
         </p>
         <Suspense fallback=|| view! { <Loading /> }>

@@ -72,6 +72,7 @@ pub async fn admin_users(q: String, page: u64) -> Result<Paged<UserRow>, AppErro
 pub async fn admin_set_role(csrf: String, user_id: String, role: String) -> Result<(), AppError> {
     let s = require_admin().await?;
     check_csrf(&s, &csrf)?;
+    crate::session::require_recent_auth(&s)?;
     let role = domain::auth::Role::parse(&role)
         .ok_or_else(|| AppError::BadRequest(format!("unknown role {role:?}")))?;
     domain::auth::people::set_role(
@@ -185,6 +186,7 @@ pub async fn admin_create_api_client(
     use sea_orm::TransactionTrait;
     let s = require_admin().await?;
     check_csrf(&s, &csrf)?;
+    crate::session::require_recent_auth(&s)?;
     let mut c = domain::form::FormCheck::new();
     if let Err(e) = domain::auth::api_clients::validate_name(&name) {
         c.add("name", "invalid", e.to_string());

@@ -185,7 +185,7 @@ pub fn FormStatus<T: Clone + Send + Sync + 'static>(
                     .into_any()
             }
             Some(Err(e)) => {
-                view! { <p class="form-status error" role="alert">{action_error(t, &e)}</p> }
+                view! { <p class="form-status error" role="alert"><ActionError error=e /></p> }
                     .into_any()
             }
         }
@@ -201,8 +201,32 @@ pub fn action_error(t: &'static Messages, e: &AppError) -> String {
         AppError::BadRequest(m) | AppError::Conflict(m) => m.clone(),
         AppError::NotFound => t.not_found_title.to_owned(),
         AppError::Fields(_) => t.form_fix_errors.to_owned(),
+        AppError::RecentAuthRequired => t.recent_auth_needed.to_owned(),
+        AppError::TwoFactorRequired => t.two_factor_required_body.to_owned(),
         AppError::BadFilter(_) | AppError::Internal | AppError::Call(_) => {
             t.error_internal_body.to_owned()
         }
+    }
+}
+
+/// A failed action in words, with the way forward when there is one: confirming one's
+/// identity (and coming back to this page), or setting up two-step sign-in.
+#[component]
+pub fn ActionError(error: AppError) -> impl IntoView {
+    let t = use_i18n();
+    let locale = crate::i18n::use_locale();
+    let way_forward = match &error {
+        AppError::RecentAuthRequired => Some((
+            crate::paths::confirm_identity(locale, crate::paths::current_page().as_deref()),
+            t.recent_auth_link,
+        )),
+        AppError::TwoFactorRequired => {
+            Some((crate::paths::account(locale), t.two_factor_set_up_link))
+        }
+        _ => None,
+    };
+    view! {
+        <span class="error">{action_error(t, &error)}</span>
+        {way_forward.map(|(href, label)| view! { " " <a href=href data-testid="action-error-link">{label}</a> })}
     }
 }

@@ -62,6 +62,16 @@ pub fn ErrorPanel(error: AppError) -> impl IntoView {
             t.error_forbidden_body.to_owned(),
         ),
         AppError::CsrfFailed => (403, t.error_forbidden_title, t.error_csrf_body.to_owned()),
+        AppError::RecentAuthRequired => (
+            403,
+            t.error_forbidden_title,
+            t.recent_auth_needed.to_owned(),
+        ),
+        AppError::TwoFactorRequired => (
+            403,
+            t.error_forbidden_title,
+            t.two_factor_required_body.to_owned(),
+        ),
         AppError::Internal | AppError::Call(_) => (
             500,
             t.error_internal_title,

@@ -47,6 +47,19 @@ pub struct CompanyInfo {
     pub created_at: String,
 }
 
+/// One of the signed-in person's sessions, as the account page lists them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionRow {
+    pub id: String,
+    /// RFC 3339, UTC.
+    pub created_at: String,
+    pub last_seen_at: String,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+    /// The session of the page asking.
+    pub current: bool,
+}
+
 /// A row of the admin panel's people list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UserRow {

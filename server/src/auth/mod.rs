@@ -3,6 +3,7 @@
 //! the audit log records. Sessions themselves are `domain::auth::sessions`; the cookie and
 //! role checks used by server functions are `app::session`.
 
+pub mod account;
 pub mod csrf;
 pub mod oidc;
 pub mod password;
@@ -93,10 +94,28 @@ pub fn see_other_with_session(
     location: &str,
     token: &str,
 ) -> Response {
+    see_other_with_cookie(
+        state,
+        parts,
+        location,
+        token,
+        state.app.sessions.absolute.num_seconds(),
+    )
+}
+
+/// A 303 to `location` that sets the session cookie to `token` for `max_age` seconds (a
+/// pending sign-in's cookie lives as long as it waits for its code).
+pub fn see_other_with_cookie(
+    state: &ServerState,
+    parts: &http::request::Parts,
+    location: &str,
+    token: &str,
+    max_age: i64,
+) -> Response {
     let mut res = see_other(location);
     let cookie = app::session::set_cookie(
         token,
-        state.app.sessions.absolute.num_seconds(),
+        max_age,
         app::state::over_tls(&parts.extensions, &state.app),
     );
     if let Ok(v) = HeaderValue::from_str(&cookie) {
@@ -110,6 +129,13 @@ pub fn router() -> Router<ServerState> {
     Router::new()
         .route("/auth/password", post(password::sign_in))
         .route("/auth/sign-out", post(sign_out::sign_out))
+        .route("/auth/two-factor", post(account::complete))
+        .route("/auth/confirm", post(account::confirm))
+        .route("/auth/sessions/end", post(account::end_sessions))
+        .route(
+            "/auth/identities/disconnect",
+            post(account::disconnect_identity),
+        )
         .route("/auth/oidc/{provider}/start", get(oidc::start))
         .route("/auth/oidc/{provider}/callback", get(oidc::callback))
 }
@@ -275,11 +301,19 @@ pub async fn guard_admin_pages(
     if !(rest == "/admin" || rest.starts_with("/admin/")) {
         return next.run(req).await;
     }
-    let signed_in = matches!(
-        app::session::resume_for_request(&state.app, req.headers(), req.extensions()).await,
-        Ok(Some(_))
-    );
-    if signed_in {
+    let session =
+        app::session::resume_for_request(&state.app, req.headers(), req.extensions()).await;
+    if let Ok(Some(session)) = session {
+        // Staff without two-step sign-in while the site requires it: set it up first.
+        if app::session::staff_two_factor_missing(&state.app, &session) {
+            return see_other(&format!(
+                "{}#two-factor",
+                app::paths::with_query(
+                    &app::paths::account(locale),
+                    &[("two_factor", Some("required".to_owned()))]
+                )
+            ));
+        }
         return next.run(req).await;
     }
     let here = req

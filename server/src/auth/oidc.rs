@@ -252,6 +252,10 @@ pub struct StartForm {
     next: String,
     #[serde(default)]
     locale: String,
+    /// `1`: connect the provider to the signed-in account (from the account page) instead
+    /// of signing in. Needs a recent proof of identity.
+    #[serde(default)]
+    connect: String,
 }
 
 /// `GET /auth/oidc/{provider}/start`: remembers the sign-in, binds it to this browser and
@@ -271,6 +275,35 @@ pub async fn start(
     let providers = &state.auth.oidc;
     let Some(p) = providers.get(&provider_id) else {
         return see_other(&sign_in_page(locale, "unknown_provider", next.as_deref()));
+    };
+    let link_user_id = if form.connect == "1" {
+        let here = app::paths::with_query(
+            &format!("/auth/oidc/{provider_id}/start"),
+            &[
+                ("connect", Some("1".to_owned())),
+                ("locale", Some(locale.tag().to_owned())),
+            ],
+        );
+        match app::session::resume_for_request(&state.app, &parts.headers, &parts.extensions).await
+        {
+            Ok(Some(s)) if s.recently_authenticated(Utc::now()) => Some(s.user.id),
+            // Connecting a sign-in method is sensitive: the password (or a code) again first.
+            Ok(Some(_)) => {
+                return see_other(&app::paths::confirm_identity(locale, Some(&here)));
+            }
+            Ok(None) => {
+                return see_other(&app::paths::with_query(
+                    &app::paths::sign_in(locale),
+                    &[("next", Some(app::paths::account(locale)))],
+                ));
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "cannot read the session");
+                return see_other(&sign_in_page(locale, "unavailable", None));
+            }
+        }
+    } else {
+        None
     };
     let client = match providers
         .endpoints(p)
@@ -303,6 +336,7 @@ pub async fn start(
         nonce,
         // Keep the locale even without `next`, so errors come back in the right language.
         next_path: next.or_else(|| Some(app::paths::account(locale))),
+        link_user_id,
     };
     if let Err(e) = remember(&state.app.db, csrf_state.secret(), &pending, Utc::now()).await {
         tracing::error!(error = %e, "cannot store the pending sign-in");
@@ -411,6 +445,9 @@ async fn callback_inner(
             return fail("oidc_failed");
         }
     };
+    if let Some(user_id) = pending.link_user_id {
+        return connect(state, parts, user_id, &identity, &ip, locale).await;
+    }
     let user = match sign_in_with_identity(db, &identity, Some(&ip), now).await {
         Ok((user, _)) => user,
         Err(e) => {
@@ -428,24 +465,10 @@ async fn callback_inner(
             return fail(code);
         }
     };
-    let started = async {
-        let s = super::start_session(
-            state,
-            parts,
-            &user,
-            &ip,
-            serde_json::json!({ "method": "oidc", "provider": provider_id }),
-            now,
-        )
-        .await?;
-        let company = companies::company_of(db, user.id).await?;
-        Ok::<_, domain::DomainError>((s, company))
-    }
-    .await;
-    let (session, company) = match started {
-        Ok(v) => v,
+    let company = match companies::company_of(db, user.id).await {
+        Ok(c) => c,
         Err(e) => {
-            tracing::error!(error = %e, "cannot start a session");
+            tracing::error!(error = %e, "cannot read the company of a person signing in");
             return fail("unavailable");
         }
     };
@@ -455,9 +478,67 @@ async fn callback_inner(
     {
         app::paths::admin(locale)
     } else {
-        next.unwrap_or_else(|| app::paths::account(locale))
+        next.clone().unwrap_or_else(|| app::paths::account(locale))
     };
-    super::see_other_with_session(state, parts, &target, &session.token)
+    let done = super::account::after_first_factor(
+        state,
+        parts,
+        &user,
+        &ip,
+        serde_json::json!({ "method": "oidc", "provider": provider_id }),
+        &target,
+        locale,
+    )
+    .await;
+    match done {
+        Ok(res) => res,
+        Err(e) => {
+            tracing::error!(error = %e, "cannot start a session");
+            fail("unavailable")
+        }
+    }
+}
+
+/// The end of a provider sign-in started from the account page: the identity is connected to
+/// the account that started it — only while that same account is still signed in here.
+async fn connect(
+    state: &ServerState,
+    parts: &Parts,
+    user_id: uuid::Uuid,
+    identity: &VerifiedIdentity,
+    ip: &str,
+    locale: app::i18n::Locale,
+) -> Response {
+    let session =
+        app::session::resume_for_request(&state.app, &parts.headers, &parts.extensions).await;
+    let same_person = matches!(&session, Ok(Some(s)) if s.user.id == user_id);
+    if !same_person {
+        tracing::warn!(provider = %identity.provider, "a provider connection came back to another session");
+        audit_failure(state, ip, &identity.provider, "oidc_link_session").await;
+        return see_other(&sign_in_page(locale, "oidc_state", None));
+    }
+    let done = domain::auth::people::connect_identity(
+        &state.app.db,
+        user_id,
+        identity,
+        Some(ip),
+        Utc::now(),
+    )
+    .await;
+    match done {
+        Ok(_) => see_other(&super::account::sign_in_methods(locale, ("connected", "1"))),
+        Err(domain::auth::people::ConnectError::Taken) => {
+            audit_failure(state, ip, &identity.provider, "oidc_link_taken").await;
+            see_other(&super::account::sign_in_methods(
+                locale,
+                ("connect_error", "taken"),
+            ))
+        }
+        Err(domain::auth::people::ConnectError::Domain(e)) => {
+            tracing::error!(error = %e, "cannot connect a provider");
+            see_other(&sign_in_page(locale, "unavailable", None))
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]

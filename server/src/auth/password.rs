@@ -97,28 +97,22 @@ pub async fn sign_in(
             return see_other(&sign_in_page(locale, code, next.as_deref()));
         }
     };
-    let started = super::start_session(
+    let target = next.unwrap_or_else(|| super::account::default_target(&user, locale));
+    let done = super::account::after_first_factor(
         &state,
         &parts,
         &user,
         &ip,
         serde_json::json!({ "method": "password" }),
-        now,
+        &target,
+        locale,
     )
     .await;
-    let session = match started {
-        Ok(s) => s,
+    match done {
+        Ok(res) => res,
         Err(e) => {
             tracing::error!(error = %e, "cannot start a session");
-            return see_other(&sign_in_page(locale, "unavailable", next.as_deref()));
+            see_other(&sign_in_page(locale, "unavailable", Some(&target)))
         }
-    };
-    let target = next.unwrap_or_else(|| {
-        if user.role.is_staff() {
-            app::paths::admin(locale)
-        } else {
-            app::paths::account(locale)
-        }
-    });
-    super::see_other_with_session(&state, &parts, &target, &session.token)
+    }
 }

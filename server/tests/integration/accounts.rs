@@ -380,6 +380,7 @@ async fn provider_callbacks_without_a_known_state_are_refused() {
             pkce_verifier: "v".into(),
             nonce: "n".into(),
             next_path: Some("/ja/account".into()),
+            link_user_id: None,
         },
         now,
     )
@@ -415,6 +416,7 @@ async fn provider_callbacks_without_a_known_state_are_refused() {
             pkce_verifier: "v".into(),
             nonce: "n".into(),
             next_path: None,
+            link_user_id: None,
         },
         now,
     )
@@ -755,5 +757,361 @@ async fn provider_callbacks_are_rate_limited_and_their_audit_rows_capped() {
     assert_eq!(
         rows, 10,
         "refusals are audited, at most 10 a minute per address"
+    );
+}
+
+/// A form post with this site's origin and the given session cookie.
+fn post_form(uri: &str, token: Option<&str>, body: String) -> Request<Body> {
+    let mut req = Request::post(uri)
+        .header(header::ORIGIN, BASE)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+    if let Some(t) = token {
+        req = req.header(header::COOKIE, format!("{COOKIE}={t}"));
+    }
+    req.body(Body::from(body)).expect("request")
+}
+
+/// Turns on two-step sign-in for the test admin; returns the secret and the recovery codes.
+/// The confirming code is the previous time step's, so the current step is still unused.
+async fn enrol_admin(db: &sea_orm::DatabaseConnection) -> (String, Vec<String>) {
+    let admin =
+        domain::auth::users::authenticate_password(db, "admin@harbourline.example", PASSWORD)
+            .await
+            .expect("admin");
+    let now = Utc::now();
+    let setup = domain::auth::two_factor::begin(db, admin.id, "Harbourline", now)
+        .await
+        .expect("begin");
+    let code =
+        domain::auth::two_factor::code_at(&setup.secret, now - chrono::Duration::seconds(30))
+            .expect("code");
+    let codes = domain::auth::two_factor::confirm(db, &Actor::Cli, admin.id, &code, None, now)
+        .await
+        .expect("confirm");
+    (setup.secret, codes)
+}
+
+fn code_request(token: &str, code: &str) -> Request<Body> {
+    post_form(
+        "/auth/two-factor",
+        Some(token),
+        format!(
+            "code={}&next=%2Fen%2Fadmin&locale=en",
+            code.replace(' ', "+")
+        ),
+    )
+}
+
+// The server runs on the multi-threaded runtime; so do these tests.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_step_sign_in_asks_for_a_code_and_each_code_works_once() {
+    let t = app_with("100").await;
+    let (secret, recovery) = enrol_admin(&t.db).await;
+
+    // The password alone leads to the code page with a pending sign-in, not a session.
+    let (status, h, _) = send(
+        &t.app,
+        sign_in_request("admin@harbourline.example", PASSWORD, None),
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(location(&h), "/en/sign-in/code?next=%2Fen%2Fadmin");
+    let pending = session_cookie(&h).expect("pending sign-in cookie");
+    let cookie_line = h
+        .get(header::SET_COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    assert!(cookie_line.contains("Max-Age=300"), "{cookie_line}");
+    let (status, _, _) = send(&t.app, get_as("/en/admin", Some(&pending))).await;
+    assert_eq!(
+        status,
+        StatusCode::SEE_OTHER,
+        "a pending sign-in is not signed in"
+    );
+    let (status, _, page) = send(
+        &t.app,
+        get_as("/en/sign-in/code?next=%2Fen%2Fadmin", Some(&pending)),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("action=\"/auth/two-factor\""), "{page}");
+    assert!(page.contains("autocomplete=\"one-time-code\""));
+
+    // A wrong code goes back with the reason and keeps the pending sign-in.
+    let (status, h, _) = send(&t.app, code_request(&pending, "000000")).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        location(&h),
+        "/en/sign-in/code?error=bad_code&next=%2Fen%2Fadmin"
+    );
+    // The right code: a new session, and the panel opens.
+    let code = domain::auth::two_factor::code_at(&secret, Utc::now()).expect("code");
+    let (status, h, _) = send(&t.app, code_request(&pending, &code)).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(location(&h), "/en/admin");
+    let session = session_cookie(&h).expect("session");
+    assert_ne!(session, pending);
+    let (status, _, _) = send(&t.app, get_as("/en/admin", Some(&session))).await;
+    assert_eq!(status, StatusCode::OK);
+    // The pending sign-in is gone: its cookie does nothing more.
+    let (_, h, _) = send(&t.app, code_request(&pending, &code)).await;
+    assert_eq!(
+        location(&h),
+        "/en/sign-in?error=code_expired&next=%2Fen%2Fadmin"
+    );
+
+    // The same code does not sign in twice; a recovery code does, once.
+    let (_, h, _) = send(
+        &t.app,
+        sign_in_request("admin@harbourline.example", PASSWORD, None),
+    )
+    .await;
+    let again = session_cookie(&h).expect("pending sign-in");
+    let (_, h, _) = send(&t.app, code_request(&again, &code)).await;
+    assert!(location(&h).contains("error=bad_code"), "{}", location(&h));
+    let (_, h, _) = send(&t.app, code_request(&again, &recovery[0])).await;
+    assert_eq!(location(&h), "/en/admin");
+
+    // Five wrong codes end the pending sign-in: back to the password.
+    let (_, h, _) = send(
+        &t.app,
+        sign_in_request("admin@harbourline.example", PASSWORD, None),
+    )
+    .await;
+    let guessing = session_cookie(&h).expect("pending sign-in");
+    let mut last = String::new();
+    for _ in 0..domain::auth::sessions::MAX_FACTOR_FAILURES {
+        let (_, h, _) = send(&t.app, code_request(&guessing, "123456")).await;
+        last = location(&h);
+    }
+    assert_eq!(last, "/en/sign-in?error=too_many_codes&next=%2Fen%2Fadmin");
+    let events = domain::auth::audit::recent(&t.db, 30).await.expect("audit");
+    assert!(events.iter().any(|e| e.action == "sign_in.code_asked"));
+    assert!(
+        events
+            .iter()
+            .any(|e| e.action == "sign_in" && e.detail.contains("recovery_code"))
+    );
+    assert!(
+        events
+            .iter()
+            .all(|e| !e.detail.contains(&recovery[0]) && !e.detail.contains(&code))
+    );
+}
+
+// The server runs on the multi-threaded runtime; so do these tests.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sensitive_actions_ask_for_a_recent_proof_of_identity() {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
+    let t = app_with("100").await;
+    let (_, h, _) = send(
+        &t.app,
+        sign_in_request("admin@harbourline.example", PASSWORD, None),
+    )
+    .await;
+    let token = session_cookie(&h).expect("session");
+    let csrf = domain::entities::session::Entity::find()
+        .filter(
+            domain::entities::session::Column::TokenHash
+                .eq(domain::auth::secret::hash_secret(&token)),
+        )
+        .one(&t.db)
+        .await
+        .expect("query")
+        .expect("session row")
+        .csrf_token;
+    let create = |token: &str, csrf: &str| {
+        post_form(
+            "/sf/act/admin_create_api_client",
+            Some(token),
+            format!("csrf={csrf}&name=ERP+link&scopes[0]=catalog:read"),
+        )
+    };
+    // Signed in a quarter of an hour ago.
+    domain::entities::session::Entity::update_many()
+        .col_expr(
+            domain::entities::session::Column::AuthenticatedAt,
+            Expr::value(Utc::now() - chrono::Duration::minutes(15)),
+        )
+        .exec(&t.db)
+        .await
+        .expect("age the session");
+    let (status, _, body) = send(&t.app, create(&token, &csrf)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    assert!(body.contains("RecentAuthRequired"), "{body}");
+    assert_eq!(
+        domain::auth::api_clients::list(&t.db)
+            .await
+            .expect("list")
+            .len(),
+        0,
+        "nothing created"
+    );
+
+    // The confirm-identity page: a wrong password goes back, the right one returns to `next`.
+    let (status, _, page) = send(
+        &t.app,
+        get_as(
+            "/en/confirm-identity?next=%2Fen%2Fadmin%2Fapi-clients",
+            Some(&token),
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("action=\"/auth/confirm\""), "{page}");
+    let confirm = |password: &str, csrf: &str| {
+        post_form(
+            "/auth/confirm",
+            Some(&token),
+            format!(
+                "csrf={csrf}&password={}&code=&next=%2Fen%2Fadmin%2Fapi-clients&locale=en",
+                password.replace(' ', "+")
+            ),
+        )
+    };
+    let (status, _, _) = send(&t.app, confirm(PASSWORD, "not-the-token")).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (_, h, _) = send(&t.app, confirm("a wrong passphrase", &csrf)).await;
+    assert_eq!(
+        location(&h),
+        "/en/confirm-identity?error=wrong&next=%2Fen%2Fadmin%2Fapi-clients"
+    );
+    let (_, h, _) = send(&t.app, confirm(PASSWORD, &csrf)).await;
+    assert_eq!(location(&h), "/en/admin/api-clients");
+    let (status, _, body) = send(&t.app, create(&token, &csrf)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(body.contains("client_secret"), "{body}");
+    let events = domain::auth::audit::recent(&t.db, 10).await.expect("audit");
+    assert!(events.iter().any(|e| e.action == "identity.confirm_failed"));
+    assert!(events.iter().any(|e| e.action == "identity.confirmed"));
+}
+
+// The server runs on the multi-threaded runtime; so do these tests.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn staff_set_up_two_step_sign_in_first_when_the_site_requires_it() {
+    let t = app_with_env("100", &[("PORTFRONT_REQUIRE_STAFF_2FA", "1")]).await;
+    let (_, h, _) = send(
+        &t.app,
+        sign_in_request("admin@harbourline.example", PASSWORD, None),
+    )
+    .await;
+    let token = session_cookie(&h).expect("session");
+    let (status, h, _) = send(&t.app, get_as("/en/admin/users", Some(&token))).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(location(&h), "/en/account?two_factor=required#two-factor");
+    // The panel's server functions refuse too (before anything else is looked at).
+    let req = post_form(
+        "/sf/act/admin_end_sessions",
+        Some(&token),
+        "csrf=x&user_id=00000000-0000-0000-0000-000000000000".into(),
+    );
+    let (status, _, body) = send(&t.app, req).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(body.contains("TwoFactorRequired"), "{body}");
+    let (status, _, page) = send(
+        &t.app,
+        get_as("/en/account?two_factor=required", Some(&token)),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains("requires two-step sign-in for staff"),
+        "{page}"
+    );
+
+    // With it on, the panel opens (after the code step).
+    let (secret, _) = enrol_admin(&t.db).await;
+    let (_, h, _) = send(
+        &t.app,
+        sign_in_request("admin@harbourline.example", PASSWORD, None),
+    )
+    .await;
+    let pending = session_cookie(&h).expect("pending");
+    let code = domain::auth::two_factor::code_at(&secret, Utc::now()).expect("code");
+    let (_, h, _) = send(&t.app, code_request(&pending, &code)).await;
+    let session = session_cookie(&h).expect("session");
+    let (status, _, _) = send(&t.app, get_as("/en/admin/users", Some(&session))).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        Config::from_lookup(|k| (k == "PORTFRONT_REQUIRE_STAFF_2FA").then(|| "maybe".to_owned()))
+            .is_err()
+    );
+}
+
+// The server runs on the multi-threaded runtime; so do these tests.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn people_see_their_sessions_and_end_the_others() {
+    let t = app_with("100").await;
+    let mut tokens = Vec::new();
+    for _ in 0..3 {
+        let (_, h, _) = send(
+            &t.app,
+            sign_in_request("admin@harbourline.example", PASSWORD, None),
+        )
+        .await;
+        tokens.push(session_cookie(&h).expect("session"));
+    }
+    let (status, _, page) = send(&t.app, get_as("/en/account", Some(&tokens[0]))).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        page.matches("action=\"/auth/sessions/end\"").count(),
+        3,
+        "two rows and 'everywhere else'"
+    );
+    assert!(page.contains("This browser"));
+    let csrf = page
+        .split("name=\"csrf\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("csrf field")
+        .to_owned();
+    // Someone else's id or this session's own: nothing ends.
+    let (_, h, _) = send(
+        &t.app,
+        post_form(
+            "/auth/sessions/end",
+            Some(&tokens[0]),
+            format!("csrf={csrf}&session=00000000-0000-0000-0000-000000000000&locale=en"),
+        ),
+    )
+    .await;
+    assert_eq!(location(&h), "/en/account?sessions_ended=0#sessions");
+    let (status, _, _) = send(
+        &t.app,
+        post_form(
+            "/auth/sessions/end",
+            Some(&tokens[0]),
+            "csrf=wrong&session=others&locale=en".into(),
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (_, h, _) = send(
+        &t.app,
+        post_form(
+            "/auth/sessions/end",
+            Some(&tokens[0]),
+            format!("csrf={csrf}&session=others&locale=en"),
+        ),
+    )
+    .await;
+    assert_eq!(location(&h), "/en/account?sessions_ended=2#sessions");
+    for other in &tokens[1..] {
+        let (status, _, _) = send(&t.app, get_as("/en/admin", Some(other))).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "ended");
+    }
+    let (status, _, page) = send(
+        &t.app,
+        get_as("/en/account?sessions_ended=2", Some(&tokens[0])),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("Sessions ended: 2."));
+    let events = domain::auth::audit::recent(&t.db, 10).await.expect("audit");
+    assert!(
+        events
+            .iter()
+            .any(|e| e.action == "session.end" && e.detail.contains("\"ended\":2"))
     );
 }

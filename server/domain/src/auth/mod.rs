@@ -28,6 +28,8 @@ pub mod throttle;
 #[cfg(feature = "auth")]
 pub mod token;
 #[cfg(feature = "auth")]
+pub mod two_factor;
+#[cfg(feature = "auth")]
 pub mod users;
 
 pub use role::Role;

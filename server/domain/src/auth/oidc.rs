@@ -115,6 +115,8 @@ pub struct PendingLogin {
     pub pkce_verifier: String,
     pub nonce: String,
     pub next_path: Option<String>,
+    /// Connect the identity to this signed-in account instead of signing in.
+    pub link_user_id: Option<uuid::Uuid>,
 }
 
 impl std::fmt::Debug for PendingLogin {
@@ -122,6 +124,7 @@ impl std::fmt::Debug for PendingLogin {
         f.debug_struct("PendingLogin")
             .field("provider", &self.provider)
             .field("next_path", &self.next_path)
+            .field("link_user_id", &self.link_user_id)
             .finish_non_exhaustive()
     }
 }
@@ -145,6 +148,7 @@ pub async fn remember<C: ConnectionTrait>(
         pkce_verifier: Set(login.pkce_verifier.clone()),
         nonce: Set(login.nonce.clone()),
         next_path: Set(login.next_path.clone()),
+        link_user_id: Set(login.link_user_id),
         created_at: Set(now),
         expires_at: Set(now + LOGIN_TTL),
     }
@@ -203,6 +207,7 @@ pub async fn take<C: ConnectionTrait>(
         pkce_verifier: row.pkce_verifier,
         nonce: row.nonce,
         next_path: row.next_path,
+        link_user_id: row.link_user_id,
     }))
 }
 

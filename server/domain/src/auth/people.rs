@@ -355,6 +355,9 @@ pub async fn sign_in_with_identity<C: ConnectionTrait + TransactionTrait>(
                     updated_at: Set(now),
                     last_sign_in_at: Set(None),
                     email_verified: Set(id.email_vouched()),
+                    totp_secret: Set(None),
+                    totp_enabled_at: Set(None),
+                    totp_last_step: Set(None),
                 }
                 .insert(&txn)
                 .await?;
@@ -403,4 +406,125 @@ pub async fn sign_in_with_identity<C: ConnectionTrait + TransactionTrait>(
     }
     txn.commit().await?;
     Ok((info, matched))
+}
+
+/// Why a provider identity could not be connected to the signed-in account.
+#[derive(Debug, Error)]
+pub enum ConnectError {
+    /// The identity already signs in to another account.
+    #[error("this provider account already signs in to another account here")]
+    Taken,
+    #[error(transparent)]
+    Domain(#[from] DomainError),
+}
+
+impl From<sea_orm::DbErr> for ConnectError {
+    fn from(e: sea_orm::DbErr) -> Self {
+        Self::Domain(e.into())
+    }
+}
+
+/// Connects a provider identity to the signed-in account `user_id` (the person started it
+/// from their account page after confirming their identity): the only way a staff or admin
+/// account gets one. One transaction with its audit record; connecting the same identity
+/// again changes nothing.
+pub async fn connect_identity<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    user_id: uuid::Uuid,
+    id: &VerifiedIdentity,
+    ip: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<UserInfo, ConnectError> {
+    let txn = db.begin().await?;
+    let model = user::Entity::find_by_id(user_id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| DomainError::not_found("user"))?;
+    let info: UserInfo = model.try_into()?;
+    let known = user_identity::Entity::find()
+        .filter(user_identity::Column::Provider.eq(&id.provider))
+        .filter(user_identity::Column::Subject.eq(&id.subject))
+        .one(&txn)
+        .await?;
+    match known {
+        Some(identity) if identity.user_id != user_id => return Err(ConnectError::Taken),
+        Some(_) => return Ok(info),
+        None => {}
+    }
+    user_identity::ActiveModel {
+        id: Set(uuid::Uuid::now_v7()),
+        user_id: Set(user_id),
+        provider: Set(id.provider.clone()),
+        subject: Set(id.subject.chars().take(255).collect()),
+        email: Set(id.email.as_deref().and_then(|e| normalize_email(e).ok())),
+        created_at: Set(now),
+        last_used_at: Set(now),
+    }
+    .insert(&txn)
+    .await?;
+    audit::record(
+        &txn,
+        AuditEntry {
+            actor: &actor_of(&info),
+            action: "identity.link",
+            target: &info.email,
+            ip,
+            detail: serde_json::json!({
+                "provider": id.provider,
+                "from": "account_page",
+                "email_verified": id.email_verified,
+            }),
+        },
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(info)
+}
+
+/// Disconnects the provider `provider` from the signed-in account `user_id`, audited. Refused
+/// when it is the account's only way to sign in (no password and no other provider).
+/// `false` when no such identity was connected.
+pub async fn disconnect_identity<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    user_id: uuid::Uuid,
+    provider: &str,
+    ip: Option<&str>,
+    now: DateTime<Utc>,
+) -> DomainResult<bool> {
+    let txn = db.begin().await?;
+    let model = user::Entity::find_by_id(user_id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| DomainError::not_found("user"))?;
+    let identities = user_identity::Entity::find()
+        .filter(user_identity::Column::UserId.eq(user_id))
+        .all(&txn)
+        .await?;
+    let Some(identity) = identities.iter().find(|i| i.provider == provider) else {
+        return Ok(false);
+    };
+    if model.password_hash.is_none() && identities.len() == 1 {
+        return Err(DomainError::Conflict(
+            "this is the only way you sign in; connect another provider first".into(),
+        ));
+    }
+    user_identity::Entity::delete_by_id(identity.id)
+        .exec(&txn)
+        .await?;
+    let info: UserInfo = model.try_into()?;
+    audit::record(
+        &txn,
+        AuditEntry {
+            actor: &actor_of(&info),
+            action: "identity.unlink",
+            target: &info.email,
+            ip,
+            detail: serde_json::json!({ "provider": provider }),
+        },
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(true)
 }

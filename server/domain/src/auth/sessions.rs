@@ -2,9 +2,10 @@
 //! idle and absolute expiry, rotation on sign-in, server-side revocation.
 
 use chrono::{DateTime, Duration, Utc};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, Set,
-    TransactionSession, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, Set, TransactionSession, TransactionTrait,
 };
 use zeroize::Zeroizing;
 
@@ -51,6 +52,44 @@ pub struct ActiveSession {
     pub user: UserInfo,
     pub csrf_token: String,
     pub expires_at: DateTime<Utc>,
+    /// When the person last proved who they are (sign-in or [`confirm_identity`]).
+    pub authenticated_at: DateTime<Utc>,
+}
+
+/// How recent the last proof of identity must be for a sensitive action (creating an API
+/// client, changing roles, rotating keys, switching the e-CO issuing mode, turning two-step
+/// sign-in off).
+pub const RECENT_AUTHENTICATION: Duration = Duration::minutes(10);
+
+/// How long a sign-in waits for its second factor.
+pub const PENDING_FACTOR_FOR: Duration = Duration::minutes(5);
+
+/// Wrong codes accepted against one pending sign-in before it is dropped (the person starts
+/// again with their password, which has its own throttle).
+pub const MAX_FACTOR_FAILURES: i32 = 5;
+
+impl ActiveSession {
+    /// Whether the person proved who they are within [`RECENT_AUTHENTICATION`].
+    pub fn recently_authenticated(&self, now: DateTime<Utc>) -> bool {
+        now - self.authenticated_at <= RECENT_AUTHENTICATION
+    }
+}
+
+/// A sign-in waiting for its second factor.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingSignIn {
+    pub session_id: uuid::Uuid,
+    pub user: UserInfo,
+}
+
+/// One of a person's sessions, as the account page lists them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionInfo {
+    pub session_id: uuid::Uuid,
+    pub created_at: DateTime<Utc>,
+    pub last_seen_at: DateTime<Utc>,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
 }
 
 fn new_token() -> Zeroizing<String> {
@@ -68,9 +107,56 @@ pub async fn start<C: ConnectionTrait + TransactionTrait>(
     policy: SessionPolicy,
     now: DateTime<Utc>,
 ) -> DomainResult<NewSession> {
+    insert(
+        db,
+        user_id,
+        previous,
+        ip,
+        user_agent,
+        now + policy.absolute,
+        false,
+        now,
+    )
+    .await
+}
+
+/// Starts a sign-in that waits for its second factor ([`PENDING_FACTOR_FOR`]): it signs
+/// nobody in ([`resume`] ignores it) until its code is accepted and [`start`] replaces it
+/// (passing its token as `previous`).
+pub async fn start_pending<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    user_id: uuid::Uuid,
+    previous: Option<&str>,
+    ip: Option<&str>,
+    user_agent: Option<&str>,
+    now: DateTime<Utc>,
+) -> DomainResult<NewSession> {
+    insert(
+        db,
+        user_id,
+        previous,
+        ip,
+        user_agent,
+        now + PENDING_FACTOR_FOR,
+        true,
+        now,
+    )
+    .await
+}
+
+#[expect(clippy::too_many_arguments, reason = "the two public starts name them")]
+async fn insert<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    user_id: uuid::Uuid,
+    previous: Option<&str>,
+    ip: Option<&str>,
+    user_agent: Option<&str>,
+    expires_at: DateTime<Utc>,
+    pending_factor: bool,
+    now: DateTime<Utc>,
+) -> DomainResult<NewSession> {
     let token = new_token();
     let csrf_token = URL_SAFE_NO_PAD.encode(random_bytes::<24>());
-    let expires_at = now + policy.absolute;
     let txn = db.begin().await?;
     if let Some(old) = previous {
         session::Entity::delete_many()
@@ -88,22 +174,153 @@ pub async fn start<C: ConnectionTrait + TransactionTrait>(
         expires_at: Set(expires_at),
         ip: Set(ip.map(|s| s.chars().take(45).collect())),
         user_agent: Set(user_agent.map(|s| s.chars().take(200).collect())),
+        authenticated_at: Set(Some(now)),
+        pending_factor: Set(pending_factor),
+        factor_failures: Set(0),
     }
     .insert(&txn)
     .await?;
-    let mut u: user::ActiveModel = user::Entity::find_by_id(user_id)
-        .one(&txn)
-        .await?
-        .ok_or_else(|| DomainError::not_found("user"))?
-        .into();
-    u.last_sign_in_at = Set(Some(now));
-    u.update(&txn).await?;
+    if !pending_factor {
+        let mut u: user::ActiveModel = user::Entity::find_by_id(user_id)
+            .one(&txn)
+            .await?
+            .ok_or_else(|| DomainError::not_found("user"))?
+            .into();
+        u.last_sign_in_at = Set(Some(now));
+        u.update(&txn).await?;
+    }
     txn.commit().await?;
     Ok(NewSession {
         token,
         csrf_token,
         expires_at,
     })
+}
+
+/// The sign-in behind `token` that waits for its second factor, or `None` (unknown,
+/// expired, already a full session, or its user disabled).
+pub async fn resume_pending<C: ConnectionTrait>(
+    db: &C,
+    token: &str,
+    now: DateTime<Utc>,
+) -> DomainResult<Option<PendingSignIn>> {
+    if token.is_empty() || token.len() > 100 {
+        return Ok(None);
+    }
+    let Some((row, Some(u))) = session::Entity::find()
+        .filter(session::Column::TokenHash.eq(hash_secret(token)))
+        .filter(session::Column::PendingFactor.eq(true))
+        .find_also_related(user::Entity)
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    if row.expires_at <= now {
+        session::Entity::delete_by_id(row.id).exec(db).await?;
+        return Ok(None);
+    }
+    let user: UserInfo = u.try_into()?;
+    if user.disabled {
+        return Ok(None);
+    }
+    Ok(Some(PendingSignIn {
+        session_id: row.id,
+        user,
+    }))
+}
+
+/// Counts a wrong code against a pending sign-in; after [`MAX_FACTOR_FAILURES`] it is
+/// deleted. Returns whether it is still usable.
+pub async fn record_factor_failure<C: ConnectionTrait>(
+    db: &C,
+    session_id: uuid::Uuid,
+) -> DomainResult<bool> {
+    session::Entity::update_many()
+        .col_expr(
+            session::Column::FactorFailures,
+            sea_orm::sea_query::ExprTrait::add(Expr::col(session::Column::FactorFailures), 1),
+        )
+        .filter(session::Column::Id.eq(session_id))
+        .exec(db)
+        .await?;
+    let deleted = session::Entity::delete_many()
+        .filter(session::Column::Id.eq(session_id))
+        .filter(session::Column::FactorFailures.gte(MAX_FACTOR_FAILURES))
+        .exec(db)
+        .await?;
+    Ok(deleted.rows_affected == 0)
+}
+
+/// Records that the person of `session_id` just proved who they are again (password or
+/// code on the confirm-identity page).
+pub async fn confirm_identity<C: ConnectionTrait>(
+    db: &C,
+    session_id: uuid::Uuid,
+    now: DateTime<Utc>,
+) -> DomainResult<()> {
+    session::Entity::update_many()
+        .col_expr(session::Column::AuthenticatedAt, Expr::value(now))
+        .filter(session::Column::Id.eq(session_id))
+        .filter(session::Column::PendingFactor.eq(false))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// A person's live sessions, most recently used first (pending sign-ins left out).
+pub async fn list_for_user<C: ConnectionTrait>(
+    db: &C,
+    user_id: uuid::Uuid,
+    policy: SessionPolicy,
+    now: DateTime<Utc>,
+) -> DomainResult<Vec<SessionInfo>> {
+    Ok(session::Entity::find()
+        .filter(session::Column::UserId.eq(user_id))
+        .filter(session::Column::PendingFactor.eq(false))
+        .filter(session::Column::ExpiresAt.gt(now))
+        .filter(session::Column::LastSeenAt.gt(now - policy.idle))
+        .order_by_desc(session::Column::LastSeenAt)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|row| SessionInfo {
+            session_id: row.id,
+            created_at: row.created_at,
+            last_seen_at: row.last_seen_at,
+            ip: row.ip,
+            user_agent: row.user_agent,
+        })
+        .collect())
+}
+
+/// Ends one of a person's own sessions; `false` when it is not theirs (or already gone).
+pub async fn end_own<C: ConnectionTrait>(
+    db: &C,
+    user_id: uuid::Uuid,
+    session_id: uuid::Uuid,
+) -> DomainResult<bool> {
+    Ok(session::Entity::delete_many()
+        .filter(session::Column::UserId.eq(user_id))
+        .filter(session::Column::Id.eq(session_id))
+        .exec(db)
+        .await?
+        .rows_affected
+        == 1)
+}
+
+/// Ends every session of a person except `keep` (the one asking). Returns how many.
+pub async fn end_others<C: ConnectionTrait>(
+    db: &C,
+    user_id: uuid::Uuid,
+    keep: uuid::Uuid,
+) -> DomainResult<u64> {
+    Ok(session::Entity::delete_many()
+        .filter(session::Column::UserId.eq(user_id))
+        .filter(session::Column::Id.ne(keep))
+        .exec(db)
+        .await?
+        .rows_affected)
 }
 
 /// The live session behind a cookie token, or `None` when unknown, expired (idle or
@@ -119,6 +336,7 @@ pub async fn resume<C: ConnectionTrait>(
     }
     let Some((row, Some(u))) = session::Entity::find()
         .filter(session::Column::TokenHash.eq(hash_secret(token)))
+        .filter(session::Column::PendingFactor.eq(false))
         .find_also_related(user::Entity)
         .one(db)
         .await?
@@ -138,6 +356,7 @@ pub async fn resume<C: ConnectionTrait>(
         user,
         csrf_token: row.csrf_token.clone(),
         expires_at: row.expires_at,
+        authenticated_at: row.authenticated_at.unwrap_or(row.created_at),
     };
     if now - row.last_seen_at >= TOUCH_EVERY {
         let mut active: session::ActiveModel = row.into();

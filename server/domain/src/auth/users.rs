@@ -28,6 +28,8 @@ pub struct UserInfo {
     pub display_name: String,
     pub role: Role,
     pub disabled: bool,
+    /// Whether sign-in asks for a second factor (TOTP or recovery code).
+    pub totp_enabled: bool,
 }
 
 impl TryFrom<user::Model> for UserInfo {
@@ -41,6 +43,7 @@ impl TryFrom<user::Model> for UserInfo {
             email: m.email,
             display_name: m.display_name,
             disabled: m.disabled_at.is_some(),
+            totp_enabled: m.totp_enabled_at.is_some(),
         })
     }
 }
@@ -125,6 +128,9 @@ pub async fn create_staff<C: ConnectionTrait + TransactionTrait>(
         updated_at: Set(now),
         last_sign_in_at: Set(None),
         email_verified: Set(false),
+        totp_secret: Set(None),
+        totp_enabled_at: Set(None),
+        totp_last_step: Set(None),
     }
     .insert(&txn)
     .await?;

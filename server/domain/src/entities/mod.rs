@@ -13,6 +13,7 @@ pub mod price_tier;
 pub mod product;
 pub mod product_image;
 pub mod product_translation;
+pub mod recovery_code;
 pub mod session;
 pub mod user;
 pub mod user_identity;

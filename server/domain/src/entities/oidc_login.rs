@@ -15,6 +15,9 @@ pub struct Model {
     pub nonce: String,
     /// Where to go after signing in (a local path).
     pub next_path: Option<String>,
+    /// Set when the signed-in person started this from their account page to connect the
+    /// provider to their account (not to sign in).
+    pub link_user_id: Option<Uuid>,
     pub created_at: DateTimeUtc,
     pub expires_at: DateTimeUtc,
 }

@@ -19,6 +19,14 @@ pub struct Model {
     pub expires_at: DateTimeUtc,
     pub ip: Option<String>,
     pub user_agent: Option<String>,
+    /// When the person last proved who they are in this session (sign-in, or confirming
+    /// their identity again); `None` on sessions older than the column: `created_at` then.
+    pub authenticated_at: Option<DateTimeUtc>,
+    /// The first factor was accepted, the second (a TOTP or recovery code) is still to come:
+    /// the session signs nobody in until it is.
+    pub pending_factor: bool,
+    /// Wrong codes entered against a pending session.
+    pub factor_failures: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

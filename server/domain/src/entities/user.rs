@@ -23,12 +23,20 @@ pub struct Model {
     /// marked `trusted_email`). Only such an account is ever linked to a new identity by its
     /// address; staff accounts never are (they connect identities while signed in).
     pub email_verified: bool,
+    /// The TOTP secret (RFC 6238, base32), from the start of enrolment. Sign-in asks for a code
+    /// only once `totp_enabled_at` is set (the first code was confirmed).
+    pub totp_secret: Option<String>,
+    pub totp_enabled_at: Option<DateTimeUtc>,
+    /// The last TOTP time step accepted: a code is accepted once.
+    pub totp_last_step: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {
     #[sea_orm(has_many = "super::session::Entity")]
     Sessions,
+    #[sea_orm(has_many = "super::recovery_code::Entity")]
+    RecoveryCodes,
 }
 
 impl Related<super::session::Entity> for Entity {

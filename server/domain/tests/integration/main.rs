@@ -11,3 +11,4 @@ mod logistics_adapters;
 mod logistics_routing;
 mod logistics_shipment;
 mod people_repo;
+mod two_factor_repo;
