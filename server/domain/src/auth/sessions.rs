@@ -197,6 +197,35 @@ async fn insert<C: ConnectionTrait + TransactionTrait>(
     })
 }
 
+/// The row behind a cookie token and its user, when it is of the kind asked for (a pending
+/// sign-in or a session) and still within `expired`'s limits; an expired row is deleted on
+/// sight.
+async fn find_live<C: ConnectionTrait>(
+    db: &C,
+    token: &str,
+    pending_factor: bool,
+    expired: impl Fn(&session::Model) -> bool,
+) -> DomainResult<Option<(session::Model, UserInfo)>> {
+    if token.is_empty() || token.len() > 100 {
+        return Ok(None);
+    }
+    let Some((row, Some(u))) = session::Entity::find()
+        .filter(session::Column::TokenHash.eq(hash_secret(token)))
+        .filter(session::Column::PendingFactor.eq(pending_factor))
+        .find_also_related(user::Entity)
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    if expired(&row) {
+        session::Entity::delete_by_id(row.id).exec(db).await?;
+        return Ok(None);
+    }
+    let user: UserInfo = u.try_into()?;
+    Ok((!user.disabled).then_some((row, user)))
+}
+
 /// The sign-in behind `token` that waits for its second factor, or `None` (unknown,
 /// expired, already a full session, or its user disabled).
 pub async fn resume_pending<C: ConnectionTrait>(
@@ -204,30 +233,12 @@ pub async fn resume_pending<C: ConnectionTrait>(
     token: &str,
     now: DateTime<Utc>,
 ) -> DomainResult<Option<PendingSignIn>> {
-    if token.is_empty() || token.len() > 100 {
-        return Ok(None);
-    }
-    let Some((row, Some(u))) = session::Entity::find()
-        .filter(session::Column::TokenHash.eq(hash_secret(token)))
-        .filter(session::Column::PendingFactor.eq(true))
-        .find_also_related(user::Entity)
-        .one(db)
+    Ok(find_live(db, token, true, |row| row.expires_at <= now)
         .await?
-    else {
-        return Ok(None);
-    };
-    if row.expires_at <= now {
-        session::Entity::delete_by_id(row.id).exec(db).await?;
-        return Ok(None);
-    }
-    let user: UserInfo = u.try_into()?;
-    if user.disabled {
-        return Ok(None);
-    }
-    Ok(Some(PendingSignIn {
-        session_id: row.id,
-        user,
-    }))
+        .map(|(row, user)| PendingSignIn {
+            session_id: row.id,
+            user,
+        }))
 }
 
 /// Counts a wrong code against a pending sign-in; after [`MAX_FACTOR_FAILURES`] it is
@@ -331,26 +342,11 @@ pub async fn resume<C: ConnectionTrait>(
     policy: SessionPolicy,
     now: DateTime<Utc>,
 ) -> DomainResult<Option<ActiveSession>> {
-    if token.is_empty() || token.len() > 100 {
-        return Ok(None);
-    }
-    let Some((row, Some(u))) = session::Entity::find()
-        .filter(session::Column::TokenHash.eq(hash_secret(token)))
-        .filter(session::Column::PendingFactor.eq(false))
-        .find_also_related(user::Entity)
-        .one(db)
-        .await?
-    else {
+    let expired =
+        |row: &session::Model| row.expires_at <= now || row.last_seen_at + policy.idle <= now;
+    let Some((row, user)) = find_live(db, token, false, expired).await? else {
         return Ok(None);
     };
-    if row.expires_at <= now || row.last_seen_at + policy.idle <= now {
-        session::Entity::delete_by_id(row.id).exec(db).await?;
-        return Ok(None);
-    }
-    let user: UserInfo = u.try_into()?;
-    if user.disabled {
-        return Ok(None);
-    }
     let session = ActiveSession {
         session_id: row.id,
         user,
