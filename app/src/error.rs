@@ -96,6 +96,7 @@ impl From<domain::DomainError> for AppError {
             domain::DomainError::Invalid { .. } => AppError::BadRequest(e.to_string()),
             domain::DomainError::Fields(list) => AppError::Fields(list),
             domain::DomainError::Conflict(msg) => AppError::Conflict(msg),
+            domain::DomainError::Forbidden(_) => AppError::Forbidden,
             other => {
                 tracing::error!(error = %other, "server function failed");
                 AppError::Internal

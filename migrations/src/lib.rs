@@ -12,6 +12,7 @@ mod m20261127_000001_companies_and_sign_in;
 mod m20261202_000001_search_text;
 mod m20261202_000002_email_verified;
 mod m20261203_000001_two_factor;
+mod m20261204_000001_trade;
 
 /// Every migration, oldest first. The server runs the pending ones at start.
 pub struct Migrator;
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000001_search_text::Migration),
             Box::new(m20261202_000002_email_verified::Migration),
             Box::new(m20261203_000001_two_factor::Migration),
+            Box::new(m20261204_000001_trade::Migration),
         ]
     }
 }

@@ -17,6 +17,9 @@ pub enum DomainError {
     /// The request clashes with existing data (duplicate key, wrong state).
     #[error("{0}")]
     Conflict(String),
+    /// The caller may not do this (a buyer calling a staff action), phrased for a person.
+    #[error("{0}")]
+    Forbidden(String),
     /// The database failed; the message carries the driver's cause.
     #[cfg(feature = "db")]
     #[error("database error: {0}")]

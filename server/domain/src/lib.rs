@@ -18,6 +18,7 @@ pub mod logistics;
 pub mod money;
 #[cfg(any(feature = "eco", feature = "auth"))]
 pub mod private_file;
+pub mod trade;
 pub mod views;
 
 #[cfg(feature = "auth")]

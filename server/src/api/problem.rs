@@ -93,6 +93,7 @@ impl From<domain::DomainError> for ApiError {
             }
             domain::DomainError::NotFound { .. } => Self::not_found(e.to_string()),
             domain::DomainError::Conflict(_) => Self::new(StatusCode::CONFLICT, e.to_string()),
+            domain::DomainError::Forbidden(_) => Self::new(StatusCode::FORBIDDEN, e.to_string()),
             domain::DomainError::Database(_) => Self::internal(&e),
         }
     }

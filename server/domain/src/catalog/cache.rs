@@ -43,6 +43,7 @@ fn unshare(e: Arc<DomainError>) -> DomainError {
         }
         DomainError::NotFound { what } => DomainError::not_found(what.clone()),
         DomainError::Conflict(m) => DomainError::Conflict(m.clone()),
+        DomainError::Forbidden(m) => DomainError::Forbidden(m.clone()),
         DomainError::Fields(list) => DomainError::Fields(list.clone()),
         DomainError::Database(db) => DomainError::Database(DbErr::Custom(db.to_string())),
     }

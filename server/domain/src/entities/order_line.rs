@@ -1,0 +1,24 @@
+//! `order_lines`: the lines of an order, copied from the accepted quote version.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "order_lines")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub order_id: Uuid,
+    pub position: i32,
+    pub product_id: Option<Uuid>,
+    pub description: String,
+    pub quantity: i64,
+    pub unit: String,
+    pub unit_price: String,
+    pub line_total: String,
+    pub lead_time_days: i32,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,95 @@
+//! The forms of the buying flow as the browser submits them (text fields, checked on the
+//! server field by field; a line's fields are named `lines[<index>].<field>`).
+
+use serde::{Deserialize, Serialize};
+
+/// A buyer's request for quotation.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RfqForm {
+    /// Incoterms 2020 rule, e.g. `FOB`.
+    pub incoterm: String,
+    /// The Incoterm's named place, e.g. `Cai Mep, Vietnam`.
+    pub named_place: String,
+    /// UN/LOCODE of the port the goods go to.
+    pub destination_port: String,
+    /// `YYYY-MM-DD`, or empty.
+    #[serde(default)]
+    pub required_by: String,
+    #[serde(default)]
+    pub po_number: String,
+    #[serde(default)]
+    pub notes: String,
+    /// ISO 4217 currency of the target prices.
+    pub currency: String,
+    pub lines: Vec<RfqLineForm>,
+}
+
+/// One requested line: a catalog product (`product_id`) or a free-text item.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RfqLineForm {
+    /// The product's id, or empty for a free-text item.
+    #[serde(default)]
+    pub product_id: String,
+    /// The item (a catalog line defaults to the product's name).
+    #[serde(default)]
+    pub description: String,
+    pub quantity: String,
+    /// UN/ECE Rec 20 unit (a catalog line uses the product's unit).
+    #[serde(default)]
+    pub unit: String,
+    /// Optional target unit price.
+    #[serde(default)]
+    pub target_price: String,
+}
+
+/// The terms of a quote version, as staff edit them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuoteForm {
+    pub currency: String,
+    pub incoterm: String,
+    pub named_place: String,
+    #[serde(default)]
+    pub freight: String,
+    #[serde(default)]
+    pub insurance: String,
+    pub payment_terms: String,
+    /// `YYYY-MM-DD`, today or later.
+    pub valid_until: String,
+    /// Never shown to buyers.
+    #[serde(default)]
+    pub internal_notes: String,
+    pub lines: Vec<QuoteLineForm>,
+}
+
+/// One priced line of a quote.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuoteLineForm {
+    /// The RFQ line position it answers (0 = a line staff added).
+    #[serde(default)]
+    pub key: u32,
+    #[serde(default)]
+    pub product_id: String,
+    pub description: String,
+    pub quantity: String,
+    pub unit: String,
+    pub unit_price: String,
+    pub lead_time_days: String,
+}
+
+/// A buyer's counter-proposal: other quantities or prices on some lines, and a message.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CounterForm {
+    #[serde(default)]
+    pub message: String,
+    pub lines: Vec<CounterLineForm>,
+}
+
+/// A proposal for one line; empty fields keep the quoted value.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CounterLineForm {
+    pub key: u32,
+    #[serde(default)]
+    pub quantity: String,
+    #[serde(default)]
+    pub unit_price: String,
+}

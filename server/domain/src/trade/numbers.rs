@@ -1,0 +1,34 @@
+//! Human-readable numbers (`RFQ-2026-00001`, `Q-2026-00001`, `ORD-2026-00001`): one counter
+//! per series and year, incremented inside the caller's transaction. A rolled-back
+//! transaction may leave a gap; a number is never handed out twice (the counter row is
+//! locked until the transaction ends, and the numbered tables have unique constraints).
+
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
+use sea_orm::{ConnectionTrait, EntityTrait, Set};
+
+use crate::DomainResult;
+use crate::entities::counter;
+
+/// The next number of `prefix` in `year`, e.g. `ORD-2026-00042`.
+pub async fn next<C: ConnectionTrait>(db: &C, prefix: &str, year: i32) -> DomainResult<String> {
+    let name = format!("{prefix}-{year}");
+    counter::Entity::insert(counter::ActiveModel {
+        name: Set(name.clone()),
+        value: Set(1),
+    })
+    .on_conflict(
+        OnConflict::column(counter::Column::Name)
+            .value(
+                counter::Column::Value,
+                Expr::col((counter::Entity, counter::Column::Value)).add(1),
+            )
+            .to_owned(),
+    )
+    .exec_without_returning(db)
+    .await?;
+    let value = counter::Entity::find_by_id(name.clone())
+        .one(db)
+        .await?
+        .map_or(1, |c| c.value);
+    Ok(format!("{name}-{value:05}"))
+}
