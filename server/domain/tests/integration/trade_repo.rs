@@ -1012,4 +1012,3 @@ async fn an_expired_quote_is_locked_until_staff_requote_it() {
         );
     }
 }
-
