@@ -4,6 +4,7 @@
 
 pub mod bearer;
 pub mod openapi;
+pub mod orders;
 pub mod problem;
 pub mod products;
 pub mod token;
@@ -29,6 +30,8 @@ pub fn router() -> Router<ServerState> {
     let v1 = Router::new()
         .route("/openapi.json", get(openapi::openapi_json))
         .route("/products", get(products::list_products))
+        .route("/orders", get(orders::list_orders))
+        .route("/orders/{number}", get(orders::get_order))
         .fallback(problem::api_not_found);
     Router::new()
         .route("/oauth/token", post(token::token))

@@ -23,17 +23,30 @@ and send the token as `Authorization: Bearer`. Errors are application/problem+js
 that says what to fix.",
         license(name = "Apache-2.0")
     ),
-    paths(super::token::token, super::products::list_products),
+    paths(
+        super::token::token,
+        super::products::list_products,
+        super::orders::list_orders,
+        super::orders::get_order
+    ),
     components(schemas(
         super::problem::Problem,
         super::token::TokenResponse,
         super::products::ProductPage,
-        super::products::ApiProduct
+        super::products::ApiProduct,
+        super::orders::OrderPage,
+        super::orders::ApiOrderSummary,
+        super::orders::ApiOrder,
+        super::orders::ApiOrderLine,
+        super::orders::ApiTransition,
+        super::orders::ApiCompany,
+        super::orders::ApiEcoRef
     )),
     modifiers(&SecuritySchemes),
     tags(
         (name = "auth", description = "Access tokens"),
-        (name = "catalog", description = "Products and categories")
+        (name = "catalog", description = "Products and categories"),
+        (name = "orders", description = "Orders, their lines and status history")
     )
 )]
 struct ApiDoc;

@@ -598,3 +598,199 @@ async fn a_refused_client_id_is_logged_only_as_a_fingerprint() {
     );
     assert!(!text.contains("Zm9vYmFy"), "{text}");
 }
+
+/// An order made the way a buyer and staff make one: RFQ, quote, acceptance.
+async fn an_order(t: &TestApi) -> String {
+    use domain::trade::forms::{QuoteForm, QuoteLineForm, RfqForm, RfqLineForm};
+    use domain::trade::quote::QuoteStep;
+    use domain::trade::store::{self, Caller, StepInput};
+    let now = chrono::Utc::now();
+    let (buyer, _) = domain::auth::people::sign_in_with_identity(
+        &t.db,
+        &domain::auth::people::VerifiedIdentity {
+            provider: "local".into(),
+            subject: "sub-api".into(),
+            email: Some("ana@sakura.example".into()),
+            email_verified: true,
+            trusted_email: true,
+            name: None,
+        },
+        None,
+        now,
+    )
+    .await
+    .expect("buyer");
+    let company = domain::auth::companies::onboard(
+        &t.db,
+        buyer.id,
+        &domain::views::CompanyForm {
+            name: "Sakura Trading KK".into(),
+            country: "JP".into(),
+            address: "1-2-3 Marunouchi, Tokyo".into(),
+            registration_id: "T1234567890123".into(),
+            contact_phone: String::new(),
+        },
+        None,
+        now,
+    )
+    .await
+    .expect("company");
+    let staff = domain::auth::users::create_staff(
+        &t.db,
+        "sales@harbourline.example",
+        "Sales",
+        domain::auth::role::Role::Staff,
+        "long enough password",
+        &domain::auth::audit::Actor::Cli,
+        now,
+    )
+    .await
+    .expect("staff");
+    let buyer = Caller::buyer(
+        buyer.id,
+        "ana@sakura.example",
+        uuid::Uuid::parse_str(&company.id).expect("company id"),
+    );
+    let staff = Caller::staff(staff.id, "sales@harbourline.example");
+    let rfq = RfqForm {
+        incoterm: "CIF".into(),
+        named_place: "Yokohama".into(),
+        destination_port: "JPYOK".into(),
+        currency: "USD".into(),
+        lines: vec![RfqLineForm {
+            description: "Teak bench, 180 cm".into(),
+            quantity: "20".into(),
+            unit: "PCE".into(),
+            ..Default::default()
+        }],
+        ..Default::default()
+    };
+    let rfq_number = store::submit_rfq(&t.db, &buyer, &rfq, now)
+        .await
+        .expect("rfq");
+    let quote = QuoteForm {
+        currency: "USD".into(),
+        incoterm: "CIF".into(),
+        named_place: "Yokohama".into(),
+        freight: "640".into(),
+        insurance: "35.20".into(),
+        payment_terms: "Net 30".into(),
+        valid_until: (now + chrono::Duration::days(14)).date_naive().to_string(),
+        internal_notes: "never shown to buyers".into(),
+        lines: vec![QuoteLineForm {
+            key: 1,
+            description: "Teak bench, 180 cm".into(),
+            quantity: "20".into(),
+            unit: "PCE".into(),
+            unit_price: "212.5".into(),
+            lead_time_days: "45".into(),
+            ..Default::default()
+        }],
+    };
+    let quote_number = store::save_quote(&t.db, &staff, &rfq_number, &quote, now)
+        .await
+        .expect("quote");
+    store::quote_step(
+        &t.db,
+        &staff,
+        &quote_number,
+        QuoteStep::Send,
+        StepInput::default(),
+        now,
+    )
+    .await
+    .expect("sent");
+    store::quote_step(
+        &t.db,
+        &buyer,
+        &quote_number,
+        QuoteStep::Accept,
+        StepInput::default(),
+        now,
+    )
+    .await
+    .expect("accepted")
+    .1
+    .expect("order number")
+}
+
+#[tokio::test]
+async fn orders_are_listed_and_read_with_orders_read() {
+    let t = api().await;
+    let number = an_order(&t).await;
+    let (id, secret) = client(&t, "orders:read catalog:read").await;
+    let token = token_for(&t, &id, &secret, "orders:read").await;
+
+    let (status, _, page) = send(&t.app, bearer_get("/api/v1/orders", &token)).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert_eq!(page["total"], 1);
+    assert_eq!(page["items"][0]["number"], number.as_str());
+    assert_eq!(page["items"][0]["status"], "confirmed");
+    let (_, _, none) = send(
+        &t.app,
+        bearer_get("/api/v1/orders?status=delivered", &token),
+    )
+    .await;
+    assert_eq!(none["total"], 0);
+    let (_, _, since) = send(
+        &t.app,
+        bearer_get(
+            "/api/v1/orders?updated_since=2026-01-01T00:00:00Z&per_page=1",
+            &token,
+        ),
+    )
+    .await;
+    assert_eq!(
+        (since["total"].as_u64(), since["per_page"].as_u64()),
+        (Some(1), Some(1))
+    );
+
+    let (status, _, o) = send(
+        &t.app,
+        bearer_get(&format!("/api/v1/orders/{number}"), &token),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{o}");
+    assert_eq!(o["company"]["name"], "Sakura Trading KK");
+    assert_eq!(o["incoterm"], "CIF");
+    assert_eq!(o["ship_to_port"], "JPYOK");
+    assert_eq!(o["lines"][0]["line_total"], "4250.00");
+    assert_eq!(o["total"], "4925.20");
+    assert_eq!(o["history"][0]["to"], "confirmed");
+    assert_eq!(o["history"][0]["party"], "buyer");
+    assert!(o["eco"].is_null());
+    assert_eq!(o["shipment_references"], serde_json::json!([]));
+    assert!(!o.to_string().contains("never shown to buyers"));
+
+    let (status, headers, json) =
+        send(&t.app, bearer_get("/api/v1/orders/ORD-2026-99999", &token)).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_problem(&headers, &json, "ORD-2026-99999");
+    for (query, needle) in [
+        ("status=shipped", "status must be one of"),
+        ("updated_since=yesterday", "RFC 3339"),
+        ("updated_since=2026-12-01", "RFC 3339"),
+        ("per_page=0", "per_page"),
+        ("page=abc", "page"),
+    ] {
+        let (status, headers, json) = send(
+            &t.app,
+            bearer_get(&format!("/api/v1/orders?{query}"), &token),
+        )
+        .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{query}");
+        assert_problem(&headers, &json, needle);
+    }
+    let catalog_only = token_for(&t, &id, &secret, "catalog:read").await;
+    let (status, _, json) = send(&t.app, bearer_get("/api/v1/orders", &catalog_only)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(json["error"], "insufficient_scope");
+    let (_, _, spec) = send(
+        &t.app,
+        Request::get("/api/v1/openapi.json")
+            .body(Body::empty())
+            .expect("request"),
+    )
+    .await;
+    assert!(spec["paths"]["/api/v1/orders/{number}"]["get"].is_object());
+}

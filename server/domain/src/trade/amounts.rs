@@ -142,6 +142,13 @@ pub fn decimal_text(d: Decimal) -> String {
     d.normalize().to_string()
 }
 
+/// A rounded amount as stored and sent: exactly the currency's decimals (`4925.20`, `JPY 880`).
+pub fn money_text(d: Decimal, currency: Currency) -> String {
+    let mut r = round_to_minor_units(d, currency);
+    r.rescale(currency.minor_units());
+    r.to_string()
+}
+
 /// Reads stored decimal text (the database only ever holds what [`decimal_text`] wrote).
 pub fn parse_decimal(text: &str) -> Decimal {
     text.parse().unwrap_or_default()
@@ -223,6 +230,8 @@ mod tests {
             assert_eq!(parse_decimal(&decimal_text(d(s))), d(s));
         }
         assert_eq!(decimal_text(d("12.500")), "12.5");
+        assert_eq!(money_text(d("4925.2"), usd()), "4925.20");
+        assert_eq!(money_text(d("880"), Currency::parse("JPY").unwrap()), "880");
     }
 
     proptest! {

@@ -20,7 +20,7 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::amounts::{self, Amounts, PricedLine, decimal_text, parse_decimal};
+use super::amounts::{self, Amounts, PricedLine, decimal_text, money_text, parse_decimal};
 use super::events::{OrderTransitioned, TradeEvent};
 use super::forms::{CounterForm, QuoteForm, RfqForm};
 use super::order::{OrderFacts, OrderStatus};
@@ -711,13 +711,13 @@ async fn write_version<C: ConnectionTrait>(
         currency: Set(v.header.currency.clone()),
         incoterm: Set(v.header.incoterm.clone()),
         named_place: Set(v.header.named_place.clone()),
-        freight: Set(decimal_text(a.freight)),
-        insurance: Set(decimal_text(a.insurance)),
+        freight: Set(money_text(a.freight, v.currency)),
+        insurance: Set(money_text(a.insurance, v.currency)),
         payment_terms: Set(v.header.payment_terms.clone()),
         valid_until: Set(v.valid_until),
         internal_notes: Set(v.internal_notes.clone()),
-        subtotal: Set(decimal_text(a.subtotal)),
-        total: Set(decimal_text(a.total)),
+        subtotal: Set(money_text(a.subtotal, v.currency)),
+        total: Set(money_text(a.total, v.currency)),
         created_by: Set(caller.user_id),
         created_at: Set(now),
         sent_at: Set(None),
@@ -735,7 +735,7 @@ async fn write_version<C: ConnectionTrait>(
             unit: Set(unit.clone()),
             unit_price: Set(decimal_text(l.unit_price)),
             lead_time_days: Set(i32::try_from(l.lead_time_days).unwrap_or(0)),
-            line_total: Set(decimal_text(*total)),
+            line_total: Set(money_text(*total, v.currency)),
         }
         .insert(txn)
         .await?;

@@ -425,9 +425,9 @@ async fn an_rfq_becomes_a_quote_a_counter_a_revision_and_one_order() {
         );
         assert_eq!(o.lines.len(), 2);
         // 600 × 11.95 + 40 × 18.5 + 850 freight
-        assert_eq!(o.lines[0].line_total, "7170");
-        assert_eq!(o.subtotal, "7910");
-        assert_eq!(o.total, "8760");
+        assert_eq!(o.lines[0].line_total, "7170.00");
+        assert_eq!(o.subtotal, "7910.00");
+        assert_eq!(o.total, "8760.00");
         assert_eq!(o.po_number.as_deref(), Some("PO-77812"));
         assert_eq!(o.history.len(), 1);
         assert_eq!(o.history[0].actor, "ana@sakura.example");
