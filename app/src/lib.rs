@@ -19,6 +19,7 @@ pub mod paths;
 pub mod session;
 #[cfg(feature = "ssr")]
 pub mod state;
+pub mod trade;
 
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, provide_meta_context};
@@ -133,6 +134,19 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route path=path!("account") view=account::AccountPage ssr=SsrMode::Async />
+                    <Route path=path!("rfqs") view=trade::rfqs::MyRfqsPage ssr=SsrMode::Async />
+                    <Route
+                        path=path!("rfqs/new")
+                        view=trade::rfq_form::NewRfqPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route path=path!("rfqs/:number") view=trade::rfqs::RfqPage ssr=SsrMode::Async />
+                    <Route path=path!("orders") view=trade::orders::MyOrdersPage ssr=SsrMode::Async />
+                    <Route
+                        path=path!("orders/:number")
+                        view=trade::orders::OrderPage
+                        ssr=SsrMode::Async
+                    />
                     <Route
                         path=path!("onboarding")
                         view=account::OnboardingPage
@@ -150,6 +164,26 @@ pub fn App() -> impl IntoView {
                         <Route
                             path=path!("api-clients")
                             view=admin::api_clients::ApiClientsPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=path!("rfqs")
+                            view=admin::trade::rfqs::RfqInboxPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=path!("rfqs/:number")
+                            view=admin::trade::rfqs::AdminRfqPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=path!("orders")
+                            view=admin::trade::orders::AdminOrdersPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=path!("orders/:number")
+                            view=admin::trade::orders::AdminOrderPage
                             ssr=SsrMode::Async
                         />
                         <Route

@@ -89,6 +89,34 @@ pub fn onboarding(locale: Locale) -> String {
     localized(locale, "/onboarding")
 }
 
+/// The buyer company's requests for quotation.
+pub fn rfqs(locale: Locale) -> String {
+    localized(locale, "/rfqs")
+}
+
+/// The RFQ form; `product` adds that catalog product as a line.
+pub fn new_rfq(locale: Locale, product: Option<&str>) -> String {
+    with_query(
+        &localized(locale, "/rfqs/new"),
+        &[("product", product.map(str::to_owned))],
+    )
+}
+
+/// One RFQ with its quote.
+pub fn rfq(locale: Locale, number: &str) -> String {
+    localized(locale, &format!("/rfqs/{number}"))
+}
+
+/// The buyer company's orders.
+pub fn orders(locale: Locale) -> String {
+    localized(locale, "/orders")
+}
+
+/// One order.
+pub fn order(locale: Locale, number: &str) -> String {
+    localized(locale, &format!("/orders/{number}"))
+}
+
 /// The admin panel's dashboard.
 pub fn admin(locale: Locale) -> String {
     localized(locale, "/admin")
@@ -111,6 +139,7 @@ pub const PAGE_QUERY_PARAMS: &[&str] = &[
     "moq_max",
     "page",
     "qty",
+    "product",
     "next",
     "error",
     "signed_out",

@@ -99,6 +99,15 @@ pub async fn prepare_database(config: &Config) -> anyhow::Result<DatabaseConnect
                 tracing::info!("demo dataset not seeded: the catalog already has data");
             }
         }
+        match domain::trade::demo::seed(&db, chrono::Utc::now())
+            .await
+            .context("cannot seed the demo quote requests and orders")?
+        {
+            domain::trade::demo::DemoTrade::Seeded { rfqs, orders } => {
+                tracing::info!(rfqs, orders, "seeded the demo quote requests and orders");
+            }
+            domain::trade::demo::DemoTrade::Skipped => {}
+        }
     }
     Ok(db)
 }

@@ -142,6 +142,10 @@ pub fn UserMenu(locale: Locale) -> impl IntoView {
                             <div class="user-menu">
                                 <a href=paths::account(locale) class="user-name">{v.display_name.clone()}</a>
                                 {staff.then(|| view! { <a href=paths::admin(locale)>{t.nav_admin}</a> })}
+                                {(!staff).then(|| view! {
+                                    <a href=paths::rfqs(locale)>{t.nav_my_rfqs}</a>
+                                    <a href=paths::orders(locale)>{t.nav_my_orders}</a>
+                                })}
                                 <form method="post" action="/auth/sign-out" class="inline">
                                     <CsrfField token=v.csrf.clone() />
                                     <input type="hidden" name="locale" value=locale.tag() />

@@ -7,6 +7,7 @@ pub mod catalog;
 pub mod people;
 pub mod server_fns;
 pub mod settings;
+pub mod trade;
 
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
@@ -90,8 +91,8 @@ fn sections(t: &'static Messages) -> Vec<(&'static str, &'static str, bool, bool
         ("", t.admin_nav_dashboard, false, true),
         ("catalog", t.admin_nav_catalog, false, true),
         ("catalog/categories", t.admin_nav_categories, false, true),
-        ("rfqs", t.admin_nav_rfqs, false, false),
-        ("orders", t.admin_nav_orders, false, false),
+        ("rfqs", t.admin_nav_rfqs, false, true),
+        ("orders", t.admin_nav_orders, false, true),
         ("eco", t.admin_nav_eco, false, false),
         ("logistics", t.admin_nav_logistics, false, false),
         ("companies", t.admin_nav_companies, false, true),

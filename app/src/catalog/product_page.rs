@@ -171,6 +171,10 @@ fn ProductView(product: ProductDetail, locale: Locale) -> impl IntoView {
                     {p.text_fallback.then(|| view! { <p class="notice">{t.fallback_hint}</p> })}
                     <p class="lead">{p.summary.clone()}</p>
                     {price_block}
+                    <div class="rfq-cta">
+                        <a class="button primary" href=paths::new_rfq(locale, Some(&p.slug)) data-testid="request-quote">{t.rfq_request_quote}</a>
+                        <p class="muted small">{t.rfq_request_quote_hint}</p>
+                    </div>
                 </div>
             </div>
             <div class="product-details">

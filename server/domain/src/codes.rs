@@ -324,6 +324,11 @@ const CURRENCIES: [(&str, u32); 17] = [
 ];
 
 impl Currency {
+    /// Every currency code accepted, in the order the table lists them.
+    pub fn codes() -> impl Iterator<Item = &'static str> {
+        CURRENCIES.iter().map(|(c, _)| *c)
+    }
+
     pub fn parse(s: &str) -> Result<Self, CodeError> {
         let up = s.trim().to_ascii_uppercase();
         match CURRENCIES.iter().find(|(c, _)| *c == up) {

@@ -93,3 +93,19 @@ pub struct CounterLineForm {
     #[serde(default)]
     pub unit_price: String,
 }
+
+/// The export data staff keep on an order: invoice and shipment references.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExportDataForm {
+    #[serde(default)]
+    pub invoice_number: String,
+    /// `YYYY-MM-DD`.
+    #[serde(default)]
+    pub invoice_date: String,
+    /// UN/LOCODE; empty keeps what the products gave.
+    #[serde(default)]
+    pub port_of_loading: String,
+    /// One reference per line (booking, bill of lading, container number).
+    #[serde(default)]
+    pub shipment_references: String,
+}

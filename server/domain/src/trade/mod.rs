@@ -13,11 +13,16 @@ pub mod forms;
 pub mod order;
 pub mod quote;
 pub mod rfq;
+pub mod views;
 
+#[cfg(feature = "trade")]
+pub mod demo;
 #[cfg(feature = "trade")]
 pub mod numbers;
 #[cfg(feature = "trade")]
 pub mod outbox;
+#[cfg(feature = "trade")]
+pub mod queries;
 #[cfg(feature = "trade")]
 pub mod store;
 

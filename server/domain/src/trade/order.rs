@@ -128,25 +128,40 @@ impl OrderStatus {
         Ok(())
     }
 
-    /// What `facts` lack for an order to enter this status.
-    pub fn missing(self, facts: &OrderFacts) -> Vec<String> {
+    /// What `facts` lack for an order to enter this status, as field names
+    /// (`port_of_loading`, `invoice_number`, `shipment_reference`) the UI translates.
+    pub fn missing_fields(self, facts: &OrderFacts) -> Vec<&'static str> {
         let mut missing = Vec::new();
         let blank = |v: &Option<String>| v.as_deref().is_none_or(|s| s.trim().is_empty());
         if matches!(self, OrderStatus::ReadyToShip | OrderStatus::ExportCleared)
             && blank(&facts.port_of_loading)
         {
-            missing.push("the port of loading".to_owned());
+            missing.push("port_of_loading");
         }
         if self == OrderStatus::ExportCleared {
             if blank(&facts.invoice_number) {
-                missing.push("the commercial invoice number".to_owned());
+                missing.push("invoice_number");
             }
             if facts.shipment_references == 0 {
-                missing
-                    .push("a shipment reference (booking, bill of lading or container)".to_owned());
+                missing.push("shipment_reference");
             }
         }
         missing
+    }
+
+    /// What `facts` lack for an order to enter this status, in words.
+    pub fn missing(self, facts: &OrderFacts) -> Vec<String> {
+        self.missing_fields(facts)
+            .into_iter()
+            .map(|f| {
+                match f {
+                    "port_of_loading" => "the port of loading",
+                    "invoice_number" => "the commercial invoice number",
+                    _ => "a shipment reference (booking, bill of lading or container)",
+                }
+                .to_owned()
+            })
+            .collect()
     }
 
     /// The buyer-facing status.

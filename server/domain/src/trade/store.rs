@@ -17,17 +17,18 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, Set, TransactionSession, TransactionTrait,
 };
-use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::amounts::{self, Amounts, PricedLine, decimal_text, money_text, parse_decimal};
 use super::events::{OrderTransitioned, TradeEvent};
+pub use super::forms::ExportDataForm;
 use super::forms::{CounterForm, QuoteForm, RfqForm};
 use super::order::{OrderFacts, OrderStatus};
 use super::quote::{
     self, CounterLine, HeaderTerms, LineTerms, QuoteStatus, QuoteStep, VersionDiff,
 };
 use super::rfq::{RfqStatus, RfqStep};
+pub use super::views::{CompanyRef, OrderDetail, OrderLineView, OrderRow, TransitionRecord};
 use super::{Party, Source, numbers, outbox};
 use crate::codes::{Currency, Incoterm, UnLocode, UnitCode};
 use crate::entities::{
@@ -419,7 +420,7 @@ pub async fn submit_rfq<C: ConnectionTrait + TransactionTrait>(
     Ok(number)
 }
 
-async fn find_rfq<C: ConnectionTrait>(
+pub(super) async fn find_rfq<C: ConnectionTrait>(
     db: &C,
     caller: &Caller,
     number: &str,
@@ -743,7 +744,7 @@ async fn write_version<C: ConnectionTrait>(
     Ok(())
 }
 
-async fn find_quote<C: ConnectionTrait>(
+pub(super) async fn find_quote<C: ConnectionTrait>(
     db: &C,
     caller: &Caller,
     number: &str,
@@ -765,7 +766,7 @@ async fn find_quote<C: ConnectionTrait>(
     Ok((q, r))
 }
 
-async fn current_version<C: ConnectionTrait>(
+pub(super) async fn current_version<C: ConnectionTrait>(
     db: &C,
     q: &quote_e::Model,
 ) -> DomainResult<quote_version::Model> {
@@ -782,7 +783,7 @@ async fn current_version<C: ConnectionTrait>(
         })
 }
 
-async fn version_lines<C: ConnectionTrait>(
+pub(super) async fn version_lines<C: ConnectionTrait>(
     db: &C,
     version_id: Uuid,
 ) -> DomainResult<Vec<quote_line::Model>> {
@@ -882,7 +883,7 @@ pub async fn save_quote<C: ConnectionTrait + TransactionTrait>(
     Ok(number)
 }
 
-fn line_terms(lines: &[quote_line::Model]) -> Vec<LineTerms> {
+pub(super) fn line_terms(lines: &[quote_line::Model]) -> Vec<LineTerms> {
     lines
         .iter()
         .map(|l| LineTerms {
@@ -895,7 +896,7 @@ fn line_terms(lines: &[quote_line::Model]) -> Vec<LineTerms> {
         .collect()
 }
 
-fn header_terms(v: &quote_version::Model) -> HeaderTerms {
+pub(super) fn header_terms(v: &quote_version::Model) -> HeaderTerms {
     HeaderTerms {
         currency: v.currency.clone(),
         incoterm: v.incoterm.clone(),
@@ -1401,22 +1402,6 @@ pub async fn transition_order<C: ConnectionTrait + TransactionTrait>(
     Ok(to)
 }
 
-/// The export data staff keep on an order: invoice and shipment references.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ExportDataForm {
-    #[serde(default)]
-    pub invoice_number: String,
-    /// `YYYY-MM-DD`.
-    #[serde(default)]
-    pub invoice_date: String,
-    /// UN/LOCODE; empty keeps what the products gave.
-    #[serde(default)]
-    pub port_of_loading: String,
-    /// One reference per line (booking, bill of lading, container number).
-    #[serde(default)]
-    pub shipment_references: String,
-}
-
 /// Staff set an order's invoice, port of loading and shipment references.
 pub async fn save_export_data<C: ConnectionTrait>(
     db: &C,
@@ -1479,20 +1464,7 @@ pub async fn save_export_data<C: ConnectionTrait>(
     Ok(())
 }
 
-/// One recorded status change.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TransitionRecord {
-    pub from: Option<String>,
-    pub to: String,
-    pub actor: String,
-    pub party: String,
-    pub source: String,
-    pub reason: Option<String>,
-    /// RFC 3339, UTC.
-    pub at: String,
-}
-
-async fn history<C: ConnectionTrait>(
+pub(super) async fn history<C: ConnectionTrait>(
     db: &C,
     subject_id: Uuid,
     for_buyer: bool,
@@ -1505,6 +1477,7 @@ async fn history<C: ConnectionTrait>(
         .await?
         .into_iter()
         .map(|t| TransitionRecord {
+            subject: t.subject,
             from: t.from_status,
             to: t.to_status,
             // Buyers see that staff acted, not who.
@@ -1519,59 +1492,6 @@ async fn history<C: ConnectionTrait>(
             at: time_text(t.at),
         })
         .collect())
-}
-
-/// An order line as shown and sent.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct OrderLineView {
-    pub position: i32,
-    pub product_id: Option<String>,
-    pub description: String,
-    pub quantity: i64,
-    pub unit: String,
-    pub unit_price: String,
-    pub line_total: String,
-    pub lead_time_days: i32,
-}
-
-/// The buyer company as an order names it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CompanyRef {
-    pub id: String,
-    pub name: String,
-    pub country: String,
-}
-
-/// An order with its lines and status history.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct OrderDetail {
-    pub number: String,
-    pub status: String,
-    pub buyer_status: String,
-    pub company: CompanyRef,
-    pub quote_number: String,
-    pub quote_version: i32,
-    pub rfq_number: String,
-    pub currency: String,
-    pub incoterm: String,
-    pub named_place: String,
-    pub port_of_loading: Option<String>,
-    pub ship_to_port: String,
-    pub po_number: Option<String>,
-    pub subtotal: String,
-    pub freight: String,
-    pub insurance: String,
-    pub total: String,
-    pub invoice_number: Option<String>,
-    pub invoice_date: Option<String>,
-    pub shipment_references: Vec<String>,
-    pub cancel_reason: Option<String>,
-    pub lines: Vec<OrderLineView>,
-    pub history: Vec<TransitionRecord>,
-    /// What the next status needs that is missing (empty when nothing is).
-    pub next_missing: Vec<String>,
-    pub created_at: String,
-    pub updated_at: String,
 }
 
 /// One order as its buyer's members and staff see it.
@@ -1653,24 +1573,16 @@ pub async fn order_detail<C: ConnectionTrait>(
         history: history(db, o.id, caller.party == Party::Buyer).await?,
         next_missing: status
             .following()
-            .map(|n| n.missing(&facts))
+            .map(|n| {
+                n.missing_fields(&facts)
+                    .into_iter()
+                    .map(str::to_owned)
+                    .collect()
+            })
             .unwrap_or_default(),
         created_at: time_text(o.created_at),
         updated_at: time_text(o.updated_at),
     })
-}
-
-/// One row of an order list.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct OrderRow {
-    pub number: String,
-    pub status: String,
-    pub buyer_status: String,
-    pub company: String,
-    pub currency: String,
-    pub total: String,
-    pub ship_to_port: String,
-    pub updated_at: String,
 }
 
 /// What an order list is filtered by.

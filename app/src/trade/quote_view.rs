@@ -1,0 +1,221 @@
+//! A quote as both sides read it: the version shown, its lines and totals, what changed from
+//! the previous version, and the buyer's counter-proposals. Internal notes only for staff.
+
+use leptos::prelude::*;
+
+use domain::trade::quote::LineChangeKind;
+use domain::trade::views::{QuoteView, RfqLineView};
+
+use super::{StatusBadge, money_shown, quantity_shown, unit_price_shown};
+use crate::i18n::{Locale, fill};
+
+/// The lines an RFQ asks for.
+#[component]
+pub fn RfqLines(locale: Locale, lines: Vec<RfqLineView>, currency: String) -> impl IntoView {
+    let t = locale.messages();
+    let rows = lines
+        .into_iter()
+        .map(|l| {
+            let target = l
+                .target_price
+                .as_deref()
+                .map(|p| unit_price_shown(locale, &currency, p));
+            view! {
+                <tr data-testid="rfq-line">
+                    <td class="num">{l.position}</td>
+                    <td>{l.description.clone()}{l.product_id.is_none().then(|| view! { " "<span class="badge">{t.rfq_free_text}</span> })}</td>
+                    <td class="num">{quantity_shown(locale, l.quantity, &l.unit)}</td>
+                    <td class="num">{target.unwrap_or_else(|| "—".to_owned())}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="table-wrap">
+            <table class="data">
+                <thead><tr>
+                    <th scope="col" class="num">"#"</th>
+                    <th scope="col">{t.trade_item}</th>
+                    <th scope="col" class="num">{t.trade_quantity}</th>
+                    <th scope="col" class="num">{t.rfq_target_price}</th>
+                </tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+    }
+}
+
+/// The quote at the version shown, with its changes and counters.
+#[component]
+pub fn QuoteSection(locale: Locale, quote: QuoteView, buyer: bool) -> impl IntoView {
+    let t = locale.messages();
+    let q = quote;
+    let vocabulary = if buyer { "quote_buyer" } else { "quote" };
+    let status = if buyer {
+        q.buyer_status.clone()
+    } else {
+        q.status.clone()
+    };
+    let cur = q.currency.clone();
+    let lines = q
+        .lines
+        .iter()
+        .map(|l| {
+            view! {
+                <tr data-testid="quote-line">
+                    <td>{l.description.clone()}</td>
+                    <td class="num">{quantity_shown(locale, l.quantity, &l.unit)}</td>
+                    <td class="num">{unit_price_shown(locale, &cur, &l.unit_price)}</td>
+                    <td class="num">{fill(t.trade_days, &[("days", &l.lead_time_days)])}</td>
+                    <td class="num">{money_shown(locale, &cur, &l.line_total)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let changes = q.changes.clone().filter(|c| !c.is_empty()).map(|c| {
+        let header = c
+            .header
+            .iter()
+            .map(|f| {
+                let label = t
+                    .lookup(&format!("quote_field_{}", f.field))
+                    .unwrap_or(f.field.as_str())
+                    .to_owned();
+                view! { <li>{label}": "<del>{f.old.clone()}</del>" → "<ins>{f.new.clone()}</ins></li> }
+            })
+            .collect_view();
+        let lines = c
+            .lines
+            .iter()
+            .filter(|l| l.kind != LineChangeKind::Unchanged)
+            .map(|l| {
+                let kind = match l.kind {
+                    LineChangeKind::Added => t.quote_change_added,
+                    LineChangeKind::Removed => t.quote_change_removed,
+                    _ => t.quote_change_changed,
+                };
+                let fields = l
+                    .fields
+                    .iter()
+                    .map(|f| {
+                        let label = t
+                            .lookup(&format!("quote_field_{}", f.field))
+                            .unwrap_or(f.field.as_str())
+                            .to_owned();
+                        format!("{label}: {} → {}", f.old, f.new)
+                    })
+                    .collect::<Vec<_>>()
+                    .join("; ");
+                view! {
+                    <li data-testid="quote-change"><strong>{l.description.clone()}</strong>" — "{kind}
+                        {(!fields.is_empty()).then(|| view! { <span class="muted">" ("{fields}")"</span> })}
+                    </li>
+                }
+            })
+            .collect_view();
+        let previous = q
+            .versions
+            .iter()
+            .rev()
+            .find(|v| v.version < q.version)
+            .map_or(0, |v| v.version);
+        view! {
+            <section class="quote-changes" aria-labelledby="quote-changes-title">
+                <h3 id="quote-changes-title">{fill(t.quote_changes_title, &[("old", &previous), ("new", &q.version)])}</h3>
+                <ul>{header}{lines}</ul>
+            </section>
+        }
+    });
+    let counters = (!q.counters.is_empty()).then(|| {
+        let items = q
+            .counters
+            .iter()
+            .map(|c| {
+                let proposals = c
+                    .lines
+                    .iter()
+                    .map(|p| {
+                        let what = q
+                            .lines
+                            .iter()
+                            .find(|l| u32::try_from(l.key).ok() == Some(p.key))
+                            .map_or_else(|| format!("#{}", p.key), |l| l.description.clone());
+                        let mut parts = Vec::new();
+                        if let Some(n) = p.quantity {
+                            parts.push(format!("{}: {}", t.trade_quantity, locale.format_count(n)));
+                        }
+                        if let Some(price) = p.unit_price {
+                            parts.push(format!("{}: {}", t.trade_unit_price, unit_price_shown(locale, &cur, &price.to_string())));
+                        }
+                        view! { <li>{what}" — "{parts.join(", ")}</li> }
+                    })
+                    .collect_view();
+                view! {
+                    <li data-testid="quote-counter">
+                        <p class="muted small">{fill(t.quote_counter_on, &[("version", &c.version)])}" · "{crate::admin::short_time(&c.created_at)}</p>
+                        <ul>{proposals}</ul>
+                        {(!c.message.is_empty()).then(|| view! { <p class="pre">{c.message.clone()}</p> })}
+                    </li>
+                }
+            })
+            .collect_view();
+        view! {
+            <section aria-labelledby="quote-counters-title">
+                <h3 id="quote-counters-title">{t.quote_counters_title}</h3>
+                <ul class="plain counters">{items}</ul>
+            </section>
+        }
+    });
+    let sent = q.sent_at.clone().map(|s| crate::admin::short_time(&s));
+    let order_link = q.order_number.clone().map(|n| {
+        let href = if buyer {
+            crate::paths::order(locale, &n)
+        } else {
+            crate::paths::admin_section(locale, &format!("orders/{n}"))
+        };
+        (n, href)
+    });
+    view! {
+        <section class="panel quote" aria-labelledby="quote-title" data-testid="quote">
+            <div class="page-head">
+                <h2 id="quote-title">{fill(t.quote_title, &[("number", &q.number), ("version", &q.version)])}</h2>
+                <StatusBadge t vocabulary status />
+            </div>
+            {(!buyer && q.version != q.current_version).then(|| view! {
+                <p class="notice">{fill(t.quote_newer_version, &[("version", &q.current_version)])}</p>
+            })}
+            <dl class="facts">
+                <div><dt>{t.trade_incoterm}</dt><dd>{format!("{} {}", q.incoterm, q.named_place)}</dd></div>
+                <div><dt>{t.quote_valid_until}</dt><dd data-testid="quote-valid-until">{q.valid_until.clone()}</dd></div>
+                <div><dt>{t.quote_payment_terms}</dt><dd class="pre">{q.payment_terms.clone()}</dd></div>
+                {sent.map(|s| view! { <div><dt>{t.quote_sent_at}</dt><dd>{s}</dd></div> })}
+                {order_link.map(|(n, href)| view! {
+                    <div><dt>{t.trade_subject_order}</dt><dd><a href=href>{n}</a></dd></div>
+                })}
+            </dl>
+            <div class="table-wrap">
+                <table class="data">
+                    <thead><tr>
+                        <th scope="col">{t.trade_item}</th>
+                        <th scope="col" class="num">{t.trade_quantity}</th>
+                        <th scope="col" class="num">{t.trade_unit_price}</th>
+                        <th scope="col" class="num">{t.trade_lead_time}</th>
+                        <th scope="col" class="num">{t.trade_line_total}</th>
+                    </tr></thead>
+                    <tbody>{lines}</tbody>
+                    <tfoot>
+                        <tr><th scope="row" colspan="4">{t.trade_subtotal}</th><td class="num">{money_shown(locale, &q.currency, &q.subtotal)}</td></tr>
+                        <tr><th scope="row" colspan="4">{t.trade_freight}</th><td class="num">{money_shown(locale, &q.currency, &q.freight)}</td></tr>
+                        <tr><th scope="row" colspan="4">{t.trade_insurance}</th><td class="num">{money_shown(locale, &q.currency, &q.insurance)}</td></tr>
+                        <tr class="total"><th scope="row" colspan="4">{t.trade_total}</th><td class="num" data-testid="quote-total">{money_shown(locale, &q.currency, &q.total)}</td></tr>
+                    </tfoot>
+                </table>
+            </div>
+            {q.internal_notes.clone().filter(|n| !n.is_empty()).map(|n| view! {
+                <div class="internal-notes"><h3>{t.quote_internal_notes}</h3><p class="pre">{n}</p></div>
+            })}
+            {changes}
+            {counters}
+        </section>
+    }
+}

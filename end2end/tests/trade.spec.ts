@@ -1,0 +1,230 @@
+// The buying flow end to end against the release server: a visitor starts a quote request
+// signed out, signs in with the OpenID provider, registers the company and sends the draft
+// that survived; staff quote it from the admin panel; the buyer counters, staff turn the
+// counter into version 2, the buyer sees what changed and accepts; the order page shows the
+// timeline and the honest empty sections; staff move the order up to export clearance, the
+// guard asking for the export data first; a buyer of another company gets 404s.
+import { expect, test, type Browser, type Page } from "@playwright/test";
+
+const MOTOR = "/en/products/brushless-dc-motor-57mm-24v-105w";
+
+async function hydrated(page: Page): Promise<void> {
+  await expect(page.locator("html")).toHaveAttribute("data-hydrated", "true");
+}
+
+const adminEmail = () => process.env.E2E_ADMIN_EMAIL ?? "admin@harbourline.example";
+const adminPassword = () => process.env.E2E_ADMIN_PASSWORD ?? "";
+
+async function signInAsAdmin(page: Page): Promise<void> {
+  await page.goto("/en/sign-in");
+  await page.getByLabel("E-mail address").fill(adminEmail());
+  await page.getByLabel("Password").fill(adminPassword());
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await expect(page).toHaveURL(/\/en\/admin$/);
+}
+
+/** At the provider's login page: signs in as `login` and consents. */
+async function providerLogin(page: Page, login: string): Promise<void> {
+  await page.locator('input[name="login"]').fill(login);
+  await page.locator('input[name="password"]').fill("any password");
+  await page.locator('button[type="submit"]:has-text("Sign-in")').click();
+  await page.locator('button[type="submit"]:has-text("Continue")').click();
+}
+
+/** Registers the buyer's company on the onboarding page. */
+async function onboard(page: Page, name: string, country: string, registration: string): Promise<void> {
+  await expect(page).toHaveURL(/\/en\/onboarding/);
+  await hydrated(page);
+  await page.getByLabel("Company name").fill(name);
+  await page.getByLabel("Country").selectOption(country);
+  await page.getByLabel("Address", { exact: true }).fill("12 Harbour Road");
+  await page.getByLabel("Tax or company registration number").fill(registration);
+  await page.getByRole("button", { name: "Register company" }).click();
+}
+
+async function newBuyer(browser: Browser, login: string, company: string, country: string): Promise<Page> {
+  const page = await (await browser.newContext()).newPage();
+  await page.goto("/en/sign-in");
+  await page.getByRole("link", { name: /Sign in with Local test ID/ }).click();
+  await providerLogin(page, login);
+  await onboard(page, company, country, `REG-${login.length}-${country}`);
+  await expect(page).toHaveURL(/\/en\/account$/);
+  return page;
+}
+
+test.describe("the buying flow", () => {
+  test.skip(({ javaScriptEnabled }) => !javaScriptEnabled, "the RFQ form and the quote buttons run in the browser");
+
+  test("RFQ signed out → sign in → send; quote, counter, version 2, accept; the order moves to export clearance", async ({ browser }) => {
+    test.setTimeout(120_000);
+    const buyer = await (await browser.newContext()).newPage();
+    buyer.on("dialog", (d) => d.accept());
+
+    // A visitor asks for a quote from the product page; the form starts with the product.
+    await buyer.goto(MOTOR);
+    await buyer.getByTestId("request-quote").click();
+    await expect(buyer).toHaveURL(/\/en\/rfqs\/new\?product=brushless-dc-motor-57mm-24v-105w$/);
+    await hydrated(buyer);
+    await expect(buyer.getByTestId("rfq-signed-out")).toBeVisible();
+    const line = buyer.getByTestId("rfq-form-line");
+    await expect(line).toHaveCount(1);
+    await expect(line).toContainText("Brushless DC Motor");
+    const quantity = line.getByLabel("Quantity");
+    await expect(quantity).toHaveValue("200");
+
+    // The MOQ and increment are a warning, not a block.
+    await quantity.fill("1010");
+    await expect(line.locator(".warning")).toContainText("try 1,000 or 1,020");
+    await quantity.fill("1000");
+    await expect(line.locator(".warning")).toBeEmpty();
+
+    await buyer.locator("#rfq-incoterm").selectOption("CIF");
+    await buyer.getByLabel("Named place").fill("Cai Mep, Vietnam");
+    await buyer.getByLabel("Destination port").fill("Cai Mep");
+    await expect(buyer.locator('#rfq-port-options option[value="VNCMT"]')).toHaveCount(1);
+    await buyer.getByLabel("Destination port").fill("VNCMT");
+    await expect(buyer.getByTestId("port-label")).toContainText("Cai Mep");
+    await buyer.getByLabel("Your PO number").fill("PO-HN-7781");
+
+    // Sending signed out goes to sign in; the new buyer registers the company and comes back.
+    await buyer.getByTestId("send-rfq").click();
+    await expect(buyer).toHaveURL(/\/en\/sign-in\?next=/);
+    await buyer.getByRole("link", { name: /Sign in with Local test ID/ }).click();
+    await providerLogin(buyer, "linh@hanoi-imports.example");
+    await onboard(buyer, "Hanoi Imports JSC", "VN", "0101234567");
+    await expect(buyer).toHaveURL(/\/en\/rfqs\/new$/);
+    await hydrated(buyer);
+
+    // The draft survived; a required field left empty is refused with a message.
+    await expect(buyer.getByTestId("rfq-form-line").getByLabel("Quantity")).toHaveValue("1000");
+    await expect(buyer.getByLabel("Destination port")).toHaveValue("VNCMT");
+    await buyer.getByLabel("Named place").fill("");
+    await buyer.getByTestId("send-rfq").click();
+    await expect(buyer.getByText("Please correct the highlighted fields.")).toBeVisible();
+    await expect(buyer.locator(".field.has-error")).toContainText("This field is required.");
+    await buyer.getByLabel("Named place").fill("Cai Mep, Vietnam");
+    await buyer.getByTestId("send-rfq").click();
+    await expect(buyer).toHaveURL(/\/en\/rfqs\/RFQ-\d{4}-\d{5}\?sent=1$/);
+    await expect(buyer.getByTestId("rfq-sent")).toBeVisible();
+    await expect(buyer.getByTestId("quote-pending")).toBeVisible();
+    const rfqNumber = buyer.url().match(/RFQ-\d{4}-\d{5}/)![0];
+    await buyer.goto("/en/rfqs");
+    await expect(buyer.getByTestId("rfq-row").filter({ hasText: rfqNumber })).toContainText("Under review");
+
+    // Staff find it in the inbox (filters by country), quote it at the list price and send.
+    const admin = await (await browser.newContext()).newPage();
+    admin.on("dialog", (d) => d.accept());
+    await signInAsAdmin(admin);
+    await admin.goto("/en/admin/rfqs?country=VN");
+    const row = admin.getByTestId("rfq-row").filter({ hasText: rfqNumber });
+    await expect(row).toContainText("Hanoi Imports JSC");
+    await expect(row).toContainText("Submitted");
+    await admin.goto("/en/admin/rfqs?country=JP");
+    await expect(admin.getByTestId("rfq-row").filter({ hasText: rfqNumber })).toHaveCount(0);
+    await admin.goto(`/en/admin/rfqs/${rfqNumber}`);
+    await hydrated(admin);
+    const editor = admin.getByTestId("quote-editor");
+    const editLine = editor.getByTestId("quote-edit-line");
+    await expect(editLine.getByLabel("Unit price")).toHaveValue("22.10");
+    await expect(editLine.getByLabel("Lead time (days)")).toHaveValue("35");
+    await editor.getByLabel("Freight").fill("450");
+    await admin.getByTestId("save-quote").click();
+    await expect(editor.getByText("Quote saved.")).toBeVisible();
+    await admin.getByTestId("send-quote").click();
+    await expect(admin.getByTestId("quote").locator('[data-status="sent"]')).toBeVisible();
+    await expect(admin.getByTestId("quote-total")).toHaveText("USD 22,550.00");
+
+    // The buyer counters with a lower price.
+    await buyer.goto(`/en/rfqs/${rfqNumber}`);
+    await hydrated(buyer);
+    await expect(buyer.getByTestId("quote")).toContainText("Awaiting your response");
+    await buyer.getByRole("button", { name: "Make a counter-proposal" }).click();
+    await buyer.locator(".counter-line").getByLabel("Unit price").fill("21.50");
+    await buyer.getByLabel("Message to the exporter").fill("21.50 matches our budget for 1000 pieces.");
+    await buyer.getByRole("button", { name: "Send counter-proposal" }).click();
+    await expect(buyer.getByTestId("quote")).toContainText("Counter-proposal sent");
+    await expect(buyer.getByTestId("quote-counter")).toContainText("21.50 matches our budget");
+
+    // Staff turn the counter into version 2 and send it.
+    await admin.goto(`/en/admin/rfqs/${rfqNumber}`);
+    await hydrated(admin);
+    await admin.getByTestId("apply-counter").click();
+    await expect(admin.getByTestId("quote").locator('[data-status="revised"]')).toBeVisible();
+    await hydrated(admin);
+    await expect(admin.getByTestId("quote-editor").getByTestId("quote-edit-line").getByLabel("Unit price")).toHaveValue("21.50");
+    await admin.getByTestId("save-quote").click();
+    await expect(admin.getByText("Quote saved.")).toBeVisible();
+    await admin.getByTestId("send-quote").click();
+    await expect(admin.getByTestId("quote").locator('[data-status="sent"]')).toBeVisible();
+    await expect(admin.getByTestId("quote")).toContainText("version 2");
+    await expect(admin.getByTestId("quote-total")).toHaveText("USD 21,950.00");
+
+    // The buyer sees what changed and accepts: the order exists.
+    await buyer.goto(`/en/rfqs/${rfqNumber}`);
+    await hydrated(buyer);
+    await expect(buyer.getByText("What changed from version 1 to version 2")).toBeVisible();
+    await expect(buyer.getByTestId("quote-change")).toContainText("21.5");
+    await buyer.getByTestId("accept-quote").click();
+    await expect(buyer).toHaveURL(/\/en\/orders\/ORD-\d{4}-\d{5}$/);
+    const orderUrl = new URL(buyer.url()).pathname;
+    const orderNumber = orderUrl.split("/").pop()!;
+    await expect(buyer.getByTestId("order-timeline").locator('[aria-current="step"]')).toContainText("Confirmed");
+    await expect(buyer.getByTestId("order-total")).toHaveText("USD 21,950.00");
+    await expect(buyer.getByTestId("order-eco")).toContainText("Not issued yet");
+    await expect(buyer.getByTestId("order-shipment")).toContainText("No shipment yet");
+    await buyer.goto("/en/orders");
+    await expect(buyer.getByTestId("order-row").filter({ hasText: orderNumber })).toContainText("Confirmed");
+
+    // A buyer of another company sees none of it.
+    const other = await newBuyer(browser, "olivia@perth-supply.example", "Perth Supply Pty Ltd", "AU");
+    for (const path of [orderUrl, `/en/rfqs/${rfqNumber}`]) {
+      const res = await other.goto(path);
+      expect(res?.status()).toBe(404);
+    }
+    await other.goto("/en/orders");
+    await expect(other.getByTestId("order-row")).toHaveCount(0);
+
+    // Staff move the order on; export clearance waits for the export data.
+    await admin.goto(`/en/admin/orders/${orderNumber}`);
+    await hydrated(admin);
+    const badge = admin.locator(".page-head .badge");
+    await admin.getByRole("button", { name: "Move to “In production”" }).click();
+    await expect(badge).toHaveText("In production");
+    await hydrated(admin);
+    await admin.getByRole("button", { name: "Move to “Ready to ship”" }).click();
+    await expect(badge).toHaveText("Ready to ship");
+    await hydrated(admin);
+    await expect(admin.getByTestId("order-missing")).toContainText("invoice");
+    await expect(admin.getByTestId("advance-order")).toBeDisabled();
+    await admin.getByLabel("Invoice number").fill("INV-2026-0042");
+    await admin.getByLabel("Shipment references").fill("MEDU1234567");
+    await admin.getByTestId("save-export-data").click();
+    await expect(admin.getByTestId("advance-order")).toBeEnabled();
+    await expect(admin.getByTestId("order-missing")).toHaveCount(0);
+    await hydrated(admin);
+    await admin.getByRole("button", { name: "Move to “Export cleared”" }).click();
+    await expect(badge).toHaveText("Export cleared");
+
+    await buyer.goto(orderUrl);
+    await expect(buyer.getByTestId("order-timeline").locator('[aria-current="step"]')).toContainText("Cleared for export");
+    await expect(buyer.getByTestId("history-entry")).toHaveCount(4);
+  });
+});
+
+test("the quote form and the buyer's pages without JavaScript or signed out", async ({ page, javaScriptEnabled }) => {
+  await page.goto(MOTOR);
+  await expect(page.getByTestId("request-quote")).toHaveAttribute("href", "/en/rfqs/new?product=brushless-dc-motor-57mm-24v-105w");
+  await page.goto("/en/rfqs/new?product=brushless-dc-motor-57mm-24v-105w");
+  await expect(page.getByRole("heading", { name: "Request a quote" })).toBeVisible();
+  if (javaScriptEnabled) {
+    await expect(page.locator("html")).toHaveAttribute("data-hydrated", "true");
+    await expect(page.getByTestId("rfq-needs-js")).toBeHidden();
+  } else {
+    await expect(page.getByTestId("rfq-needs-js")).toBeVisible();
+  }
+  for (const path of ["/en/rfqs", "/en/orders", "/en/orders/ORD-2026-00001", "/en/rfqs/RFQ-2026-00001"]) {
+    const res = await page.goto(path);
+    expect(res?.status()).toBe(401);
+    await expect(page.getByRole("heading", { name: "Please sign in" })).toBeVisible();
+  }
+});

@@ -1,0 +1,228 @@
+//! The read models of the buying flow as pages and the API receive them: plain data, ids and
+//! times as text (RFC 3339, UTC), amounts as decimal text with the currency's decimals. Pure,
+//! so the browser shares them.
+
+use serde::{Deserialize, Serialize};
+
+use super::quote::{CounterLine, VersionDiff};
+
+/// One recorded status change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TransitionRecord {
+    /// `rfq`, `quote` or `order`.
+    pub subject: String,
+    pub from: Option<String>,
+    pub to: String,
+    pub actor: String,
+    pub party: String,
+    pub source: String,
+    pub reason: Option<String>,
+    /// RFC 3339, UTC.
+    pub at: String,
+}
+
+/// An order line as shown and sent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderLineView {
+    pub position: i32,
+    pub product_id: Option<String>,
+    pub description: String,
+    pub quantity: i64,
+    pub unit: String,
+    pub unit_price: String,
+    pub line_total: String,
+    pub lead_time_days: i32,
+}
+
+/// The buyer company as an order names it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CompanyRef {
+    pub id: String,
+    pub name: String,
+    pub country: String,
+}
+
+/// An order with its lines and status history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderDetail {
+    pub number: String,
+    pub status: String,
+    pub buyer_status: String,
+    pub company: CompanyRef,
+    pub quote_number: String,
+    pub quote_version: i32,
+    pub rfq_number: String,
+    pub currency: String,
+    pub incoterm: String,
+    pub named_place: String,
+    pub port_of_loading: Option<String>,
+    pub ship_to_port: String,
+    pub po_number: Option<String>,
+    pub subtotal: String,
+    pub freight: String,
+    pub insurance: String,
+    pub total: String,
+    pub invoice_number: Option<String>,
+    pub invoice_date: Option<String>,
+    pub shipment_references: Vec<String>,
+    pub cancel_reason: Option<String>,
+    pub lines: Vec<OrderLineView>,
+    pub history: Vec<TransitionRecord>,
+    /// What the next status needs that is missing, as field names (`port_of_loading`,
+    /// `invoice_number`, `shipment_reference`; empty when nothing is).
+    pub next_missing: Vec<String>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+/// One row of an order list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderRow {
+    pub number: String,
+    pub status: String,
+    pub buyer_status: String,
+    pub company: String,
+    pub currency: String,
+    pub total: String,
+    pub ship_to_port: String,
+    pub updated_at: String,
+}
+
+/// One row of an RFQ list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RfqRow {
+    pub number: String,
+    pub status: String,
+    pub buyer_status: String,
+    pub company: String,
+    /// ISO 3166 alpha-2 of the buyer company.
+    pub country: String,
+    pub lines: u64,
+    pub destination_port: String,
+    pub assignee: Option<String>,
+    pub quote_number: Option<String>,
+    pub quote_status: Option<String>,
+    pub buyer_quote_status: Option<String>,
+    /// Whether the next step is the exporter's (staff see these first).
+    pub awaits_staff: bool,
+    /// Whole days since it was sent.
+    pub age_days: i64,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+/// One requested line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RfqLineView {
+    pub position: i32,
+    pub product_id: Option<String>,
+    pub description: String,
+    pub quantity: i64,
+    pub unit: String,
+    pub target_price: Option<String>,
+}
+
+/// A staff member as lists and pickers name them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffRef {
+    pub id: String,
+    pub name: String,
+}
+
+/// One version of a quote in its history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VersionRef {
+    pub version: i32,
+    pub created_at: String,
+    pub sent_at: Option<String>,
+}
+
+/// A priced line of a quote version.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuoteLineView {
+    /// The RFQ line it answers (the key counters and diffs use).
+    pub key: i32,
+    pub product_id: Option<String>,
+    pub description: String,
+    pub quantity: i64,
+    pub unit: String,
+    pub unit_price: String,
+    pub lead_time_days: i32,
+    pub line_total: String,
+}
+
+/// A buyer's counter-proposal on a version.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CounterView {
+    pub version: i32,
+    pub message: String,
+    pub lines: Vec<CounterLine>,
+    pub created_at: String,
+}
+
+/// The quote of an RFQ, at the version the caller may see.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuoteView {
+    pub number: String,
+    /// Internal status, with a sent quote past its validity shown as `expired`.
+    pub status: String,
+    pub buyer_status: String,
+    /// The newest version (staff may be editing it).
+    pub current_version: i32,
+    /// The version shown: the current one for staff, the latest sent one for the buyer.
+    pub version: i32,
+    pub versions: Vec<VersionRef>,
+    pub currency: String,
+    pub incoterm: String,
+    pub named_place: String,
+    pub freight: String,
+    pub insurance: String,
+    pub subtotal: String,
+    pub total: String,
+    pub payment_terms: String,
+    pub valid_until: String,
+    /// Staff only.
+    pub internal_notes: Option<String>,
+    pub sent_at: Option<String>,
+    pub lines: Vec<QuoteLineView>,
+    /// What changed from the previous version the caller may see.
+    pub changes: Option<VersionDiff>,
+    pub counters: Vec<CounterView>,
+    /// The order this quote became.
+    pub order_number: Option<String>,
+}
+
+/// An RFQ with its lines, history and quote.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RfqDetail {
+    pub number: String,
+    pub status: String,
+    pub buyer_status: String,
+    pub company: CompanyRef,
+    /// Who sent it (staff only; buyers see their colleagues' names in their own list).
+    pub created_by: String,
+    pub assignee: Option<StaffRef>,
+    pub incoterm: String,
+    pub named_place: String,
+    pub destination_port: String,
+    pub destination_port_name: Option<String>,
+    pub required_by: Option<String>,
+    pub po_number: Option<String>,
+    pub notes: String,
+    pub currency: String,
+    pub decline_reason: Option<String>,
+    pub lines: Vec<RfqLineView>,
+    pub history: Vec<TransitionRecord>,
+    pub quote: Option<QuoteView>,
+    pub age_days: i64,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+/// A port as the destination picker offers it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PortOption {
+    pub code: String,
+    pub name: String,
+    pub country: String,
+}
