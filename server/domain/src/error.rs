@@ -20,6 +20,9 @@ pub enum DomainError {
     /// The caller may not do this (a buyer calling a staff action), phrased for a person.
     #[error("{0}")]
     Forbidden(String),
+    /// A file could not be written or read (the data directory); the message says which.
+    #[error("storage error: {0}")]
+    Storage(String),
     /// The database failed; the message carries the driver's cause.
     #[cfg(feature = "db")]
     #[error("database error: {0}")]

@@ -94,7 +94,9 @@ impl From<domain::DomainError> for ApiError {
             domain::DomainError::NotFound { .. } => Self::not_found(e.to_string()),
             domain::DomainError::Conflict(_) => Self::new(StatusCode::CONFLICT, e.to_string()),
             domain::DomainError::Forbidden(_) => Self::new(StatusCode::FORBIDDEN, e.to_string()),
-            domain::DomainError::Database(_) => Self::internal(&e),
+            domain::DomainError::Database(_) | domain::DomainError::Storage(_) => {
+                Self::internal(&e)
+            }
         }
     }
 }

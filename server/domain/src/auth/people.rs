@@ -378,6 +378,10 @@ pub async fn sign_in_with_identity<C: ConnectionTrait + TransactionTrait>(
         (user, matched)
     };
     if model.disabled_at.is_some() {
+        // Roll back now rather than when the transaction is dropped: on SQLite the write
+        // above holds the database's write lock until then, and another connection's
+        // transaction that read first would get SQLITE_BUSY at once (no busy wait).
+        txn.rollback().await?;
         return Err(IdentityError::Disabled);
     }
     let info: UserInfo = model.try_into()?;

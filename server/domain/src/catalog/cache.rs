@@ -44,6 +44,7 @@ fn unshare(e: Arc<DomainError>) -> DomainError {
         DomainError::NotFound { what } => DomainError::not_found(what.clone()),
         DomainError::Conflict(m) => DomainError::Conflict(m.clone()),
         DomainError::Forbidden(m) => DomainError::Forbidden(m.clone()),
+        DomainError::Storage(m) => DomainError::Storage(m.clone()),
         DomainError::Fields(list) => DomainError::Fields(list.clone()),
         DomainError::Database(db) => DomainError::Database(DbErr::Custom(db.to_string())),
     }

@@ -2,6 +2,7 @@
 //! behaviour lives in the feature modules (`catalog::repo`, …), not here.
 
 pub mod api_client;
+pub mod attachment;
 pub mod audit_event;
 pub mod category;
 pub mod category_translation;
@@ -24,6 +25,7 @@ pub mod quote_version;
 pub mod recovery_code;
 pub mod rfq;
 pub mod rfq_line;
+pub mod rfq_message;
 pub mod session;
 pub mod transition;
 pub mod user;

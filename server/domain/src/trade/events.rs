@@ -62,6 +62,14 @@ pub enum TradeEvent {
         version: u32,
     },
     OrderTransitioned(OrderTransitioned),
+    /// A message (with or without attachments) on an RFQ's thread.
+    MessagePosted {
+        rfq_id: String,
+        number: String,
+        message_id: String,
+        /// `buyer` or `staff`: the other side is told.
+        party: String,
+    },
 }
 
 impl TradeEvent {
@@ -78,6 +86,7 @@ impl TradeEvent {
             TradeEvent::QuoteDeclined { .. } => "quote_declined",
             TradeEvent::QuoteAccepted { .. } => "quote_accepted",
             TradeEvent::OrderTransitioned(_) => "order_transitioned",
+            TradeEvent::MessagePosted { .. } => "message_posted",
         }
     }
 }

@@ -18,6 +18,8 @@ pub mod views;
 #[cfg(feature = "trade")]
 pub mod demo;
 #[cfg(feature = "trade")]
+pub mod messages;
+#[cfg(feature = "trade")]
 pub mod numbers;
 #[cfg(feature = "trade")]
 pub mod outbox;

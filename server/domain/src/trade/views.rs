@@ -226,3 +226,26 @@ pub struct PortOption {
     pub name: String,
     pub country: String,
 }
+
+/// A file on a message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttachmentRef {
+    pub id: String,
+    pub file_name: String,
+    pub content_type: String,
+    pub size_bytes: u64,
+}
+
+/// One message of an RFQ's thread.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MessageView {
+    pub id: String,
+    /// The author's name; empty for the exporter's staff when a buyer reads it.
+    pub author: String,
+    /// `buyer` or `staff`.
+    pub party: String,
+    pub body: String,
+    pub attachments: Vec<AttachmentRef>,
+    /// RFC 3339, UTC.
+    pub created_at: String,
+}

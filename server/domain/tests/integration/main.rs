@@ -12,5 +12,6 @@ mod logistics_routing;
 mod logistics_shipment;
 mod people_repo;
 mod trade_demo;
+mod trade_messages;
 mod trade_repo;
 mod two_factor_repo;
