@@ -336,18 +336,7 @@ pub async fn rfq_detail<C: ConnectionTrait>(
         number: r.number.clone(),
         status: status.as_str().to_owned(),
         buyer_status: status.for_buyer().as_str().to_owned(),
-        company: company.map_or_else(
-            || CompanyRef {
-                id: r.company_id.to_string(),
-                name: String::new(),
-                country: String::new(),
-            },
-            |c| CompanyRef {
-                id: c.id.to_string(),
-                name: c.name,
-                country: c.country,
-            },
-        ),
+        company: super::store::company_ref(company, r.company_id),
         created_by: name_of(r.created_by)
             .map(|u| u.display_name.clone())
             .unwrap_or_default(),

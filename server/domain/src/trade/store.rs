@@ -1494,6 +1494,22 @@ pub(super) async fn history<C: ConnectionTrait>(
         .collect())
 }
 
+/// The buyer company as records name it (only the id when the company row is gone).
+pub(super) fn company_ref(company: Option<company::Model>, id: Uuid) -> CompanyRef {
+    company.map_or_else(
+        || CompanyRef {
+            id: id.to_string(),
+            name: String::new(),
+            country: String::new(),
+        },
+        |c| CompanyRef {
+            id: c.id.to_string(),
+            name: c.name,
+            country: c.country,
+        },
+    )
+}
+
 /// One order as its buyer's members and staff see it.
 pub async fn order_detail<C: ConnectionTrait>(
     db: &C,
@@ -1540,18 +1556,7 @@ pub async fn order_detail<C: ConnectionTrait>(
         number: o.number,
         status: status.as_str().to_owned(),
         buyer_status: status.for_buyer().as_str().to_owned(),
-        company: company.map_or_else(
-            || CompanyRef {
-                id: o.company_id.to_string(),
-                name: String::new(),
-                country: String::new(),
-            },
-            |c| CompanyRef {
-                id: c.id.to_string(),
-                name: c.name,
-                country: c.country,
-            },
-        ),
+        company: company_ref(company, o.company_id),
         quote_number,
         quote_version: o.quote_version,
         rfq_number,
