@@ -10,10 +10,9 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use domain::trade::order::{LIFECYCLE, OrderStatus};
 use domain::trade::views::OrderDetail;
 
+use super::quote_view::{PricedLine, PricedLines};
 use super::server_fns::{MoveOrder, get_order, list_my_orders};
-use super::{
-    Fact, History, StatusBadge, money_shown, port_shown, quantity_shown, unit_price_shown,
-};
+use super::{Fact, History, StatusBadge, money_shown, port_shown};
 use crate::account::server_fns::get_viewer;
 use crate::admin::short_time;
 use crate::components::form::ActionError;
@@ -154,7 +153,6 @@ fn Timeline(locale: Locale, order: OrderDetail, buyer: bool) -> impl IntoView {
 pub fn OrderView(locale: Locale, order: OrderDetail, buyer: bool) -> impl IntoView {
     let t = locale.messages();
     let o = order;
-    let cur = o.currency.clone();
     let (vocabulary, status) = if buyer {
         ("order_buyer", o.buyer_status.clone())
     } else {
@@ -165,21 +163,18 @@ pub fn OrderView(locale: Locale, order: OrderDetail, buyer: bool) -> impl IntoVi
     } else {
         paths::admin_section(locale, &format!("rfqs/{}", o.rfq_number))
     };
-    let lines = o
+    let priced = o
         .lines
         .iter()
-        .map(|l| {
-            view! {
-                <tr data-testid="order-line">
-                    <td>{l.description.clone()}</td>
-                    <td class="num">{quantity_shown(locale, l.quantity, &l.unit)}</td>
-                    <td class="num">{unit_price_shown(locale, &cur, &l.unit_price)}</td>
-                    <td class="num">{fill(t.trade_days, &[("days", &l.lead_time_days)])}</td>
-                    <td class="num">{money_shown(locale, &cur, &l.line_total)}</td>
-                </tr>
-            }
+        .map(|l| PricedLine {
+            description: l.description.clone(),
+            quantity: l.quantity,
+            unit: l.unit.clone(),
+            unit_price: l.unit_price.clone(),
+            lead_time_days: l.lead_time_days,
+            line_total: l.line_total.clone(),
         })
-        .collect_view();
+        .collect();
     let references = (!o.shipment_references.is_empty()).then(|| o.shipment_references.join(", "));
     let loading = o
         .port_of_loading
@@ -211,24 +206,8 @@ pub fn OrderView(locale: Locale, order: OrderDetail, buyer: bool) -> impl IntoVi
             </dl>
         </section>
         <h2>{t.order_lines_title}</h2>
-        <div class="table-wrap">
-            <table class="data">
-                <thead><tr>
-                    <th scope="col">{t.trade_item}</th>
-                    <th scope="col" class="num">{t.trade_quantity}</th>
-                    <th scope="col" class="num">{t.trade_unit_price}</th>
-                    <th scope="col" class="num">{t.trade_lead_time}</th>
-                    <th scope="col" class="num">{t.trade_line_total}</th>
-                </tr></thead>
-                <tbody>{lines}</tbody>
-                <tfoot>
-                    <tr><th scope="row" colspan="4">{t.trade_subtotal}</th><td class="num">{money_shown(locale, &o.currency, &o.subtotal)}</td></tr>
-                    <tr><th scope="row" colspan="4">{t.trade_freight}</th><td class="num">{money_shown(locale, &o.currency, &o.freight)}</td></tr>
-                    <tr><th scope="row" colspan="4">{t.trade_insurance}</th><td class="num">{money_shown(locale, &o.currency, &o.insurance)}</td></tr>
-                    <tr class="total"><th scope="row" colspan="4">{t.trade_total}</th><td class="num" data-testid="order-total">{money_shown(locale, &o.currency, &o.total)}</td></tr>
-                </tfoot>
-            </table>
-        </div>
+        <PricedLines locale currency=o.currency.clone() lines=priced subtotal=o.subtotal.clone()
+            freight=o.freight.clone() insurance=o.insurance.clone() total=o.total.clone() testid="order" />
         <div class="order-sections">
             <section class="panel" aria-labelledby="order-eco-title" data-testid="order-eco">
                 <h2 id="order-eco-title">{t.order_eco_title}</h2>

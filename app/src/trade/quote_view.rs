@@ -45,6 +45,76 @@ pub fn RfqLines(locale: Locale, lines: Vec<RfqLineView>, currency: String) -> im
     }
 }
 
+/// One priced line of a quote version or an order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PricedLine {
+    pub description: String,
+    pub quantity: i64,
+    pub unit: String,
+    pub unit_price: String,
+    pub lead_time_days: i32,
+    pub line_total: String,
+}
+
+/// Priced lines with subtotal, freight, insurance and total (a quote's or an order's);
+/// rows are `{testid}-line`, the total `{testid}-total`.
+#[component]
+pub fn PricedLines(
+    locale: Locale,
+    currency: String,
+    lines: Vec<PricedLine>,
+    subtotal: String,
+    freight: String,
+    insurance: String,
+    total: String,
+    testid: &'static str,
+) -> impl IntoView {
+    let t = locale.messages();
+    let cur = currency;
+    let rows = lines
+        .into_iter()
+        .map(|l| {
+            view! {
+                <tr data-testid=format!("{testid}-line")>
+                    <td>{l.description}</td>
+                    <td class="num">{quantity_shown(locale, l.quantity, &l.unit)}</td>
+                    <td class="num">{unit_price_shown(locale, &cur, &l.unit_price)}</td>
+                    <td class="num">{fill(t.trade_days, &[("days", &l.lead_time_days)])}</td>
+                    <td class="num">{money_shown(locale, &cur, &l.line_total)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let sums = [
+        (t.trade_subtotal, subtotal),
+        (t.trade_freight, freight),
+        (t.trade_insurance, insurance),
+    ]
+    .into_iter()
+    .map(|(label, amount)| view! {
+        <tr><th scope="row" colspan="4">{label}</th><td class="num">{money_shown(locale, &cur, &amount)}</td></tr>
+    })
+    .collect_view();
+    view! {
+        <div class="table-wrap">
+            <table class="data">
+                <thead><tr>
+                    <th scope="col">{t.trade_item}</th>
+                    <th scope="col" class="num">{t.trade_quantity}</th>
+                    <th scope="col" class="num">{t.trade_unit_price}</th>
+                    <th scope="col" class="num">{t.trade_lead_time}</th>
+                    <th scope="col" class="num">{t.trade_line_total}</th>
+                </tr></thead>
+                <tbody>{rows}</tbody>
+                <tfoot>
+                    {sums}
+                    <tr class="total"><th scope="row" colspan="4">{t.trade_total}</th><td class="num" data-testid=format!("{testid}-total")>{money_shown(locale, &cur, &total)}</td></tr>
+                </tfoot>
+            </table>
+        </div>
+    }
+}
+
 /// The quote at the version shown, with its changes and counters.
 #[component]
 pub fn QuoteSection(locale: Locale, quote: QuoteView, buyer: bool) -> impl IntoView {
@@ -57,21 +127,18 @@ pub fn QuoteSection(locale: Locale, quote: QuoteView, buyer: bool) -> impl IntoV
         q.status.clone()
     };
     let cur = q.currency.clone();
-    let lines = q
+    let priced = q
         .lines
         .iter()
-        .map(|l| {
-            view! {
-                <tr data-testid="quote-line">
-                    <td>{l.description.clone()}</td>
-                    <td class="num">{quantity_shown(locale, l.quantity, &l.unit)}</td>
-                    <td class="num">{unit_price_shown(locale, &cur, &l.unit_price)}</td>
-                    <td class="num">{fill(t.trade_days, &[("days", &l.lead_time_days)])}</td>
-                    <td class="num">{money_shown(locale, &cur, &l.line_total)}</td>
-                </tr>
-            }
+        .map(|l| PricedLine {
+            description: l.description.clone(),
+            quantity: l.quantity,
+            unit: l.unit.clone(),
+            unit_price: l.unit_price.clone(),
+            lead_time_days: l.lead_time_days,
+            line_total: l.line_total.clone(),
         })
-        .collect_view();
+        .collect();
     let changes = q.changes.clone().filter(|c| !c.is_empty()).map(|c| {
         let header = c
             .header
@@ -193,24 +260,8 @@ pub fn QuoteSection(locale: Locale, quote: QuoteView, buyer: bool) -> impl IntoV
                     <div><dt>{t.trade_subject_order}</dt><dd><a href=href>{n}</a></dd></div>
                 })}
             </dl>
-            <div class="table-wrap">
-                <table class="data">
-                    <thead><tr>
-                        <th scope="col">{t.trade_item}</th>
-                        <th scope="col" class="num">{t.trade_quantity}</th>
-                        <th scope="col" class="num">{t.trade_unit_price}</th>
-                        <th scope="col" class="num">{t.trade_lead_time}</th>
-                        <th scope="col" class="num">{t.trade_line_total}</th>
-                    </tr></thead>
-                    <tbody>{lines}</tbody>
-                    <tfoot>
-                        <tr><th scope="row" colspan="4">{t.trade_subtotal}</th><td class="num">{money_shown(locale, &q.currency, &q.subtotal)}</td></tr>
-                        <tr><th scope="row" colspan="4">{t.trade_freight}</th><td class="num">{money_shown(locale, &q.currency, &q.freight)}</td></tr>
-                        <tr><th scope="row" colspan="4">{t.trade_insurance}</th><td class="num">{money_shown(locale, &q.currency, &q.insurance)}</td></tr>
-                        <tr class="total"><th scope="row" colspan="4">{t.trade_total}</th><td class="num" data-testid="quote-total">{money_shown(locale, &q.currency, &q.total)}</td></tr>
-                    </tfoot>
-                </table>
-            </div>
+            <PricedLines locale currency=q.currency.clone() lines=priced subtotal=q.subtotal.clone()
+                freight=q.freight.clone() insurance=q.insurance.clone() total=q.total.clone() testid="quote" />
             {q.internal_notes.clone().filter(|n| !n.is_empty()).map(|n| view! {
                 <div class="internal-notes"><h3>{t.quote_internal_notes}</h3><p class="pre">{n}</p></div>
             })}
