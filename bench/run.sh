@@ -2,7 +2,7 @@
 # Load tests, every figure next to nginx serving the same bytes in the same run (so a slow or
 # busy machine shows as a lower nginx figure, not as a regression of ours):
 #   /healthz, a static asset, the cached anonymous product page, the signed-in product page,
-#   the admin dashboard — each against nginx, the everyday release build (`make site`, what
+#   the admin dashboard, an order page as its buyer and as staff — each against nginx, the everyday release build (`make site`, what
 #   `make run` and the browser tests use) and the production build (`make dist`: fat LTO);
 # then the first load of pages in headless Chromium (bench/first-load.mjs).
 #   bench/run.sh [connections=64] [duration=10s] [threads=2]     (`make bench`)
@@ -74,6 +74,28 @@ sign_in() {
     "http://127.0.0.1:${port}/auth/password" | sed -n 's/^set-cookie: \(pf_session=[^;]*\).*/\1/ip'
 }
 
+# A demo buyer (Busan, two orders), signed in once with the e-mail code, which waits in the
+# outbox without a mail server; the session lives in the shared database for every round.
+buyer_sign_in() {
+  local email="jiwoo.park@busan-trading.example" base="http://127.0.0.1:${port}"
+  curl -fsS -o /dev/null -H "Origin: ${base}" --data-urlencode "email=${email}" \
+    --data-urlencode "locale=en" "${base}/auth/email-code"
+  local code
+  code="$(python3 - "${dir}/bench.db" "${email}" <<'PY'
+import json, sqlite3, sys
+rows = sqlite3.connect(sys.argv[1]).execute(
+    "SELECT payload FROM outbox WHERE kind = 'mail' ORDER BY created_at DESC").fetchall()
+for (payload,) in rows:
+    mail = json.loads(payload)
+    if mail["to"] == sys.argv[2] and mail["message"]["template"] == "sign_in_code":
+        print(mail["message"]["code"]); break
+PY
+)"
+  curl -fsS -o /dev/null -D - -H "Origin: ${base}" --data-urlencode "email=${email}" \
+    --data-urlencode "code=${code}" --data-urlencode "locale=en" "${base}/auth/email-code/verify" \
+    | sed -n 's/^set-cookie: \(pf_session=[^;]*\).*/\1/ip'
+}
+
 # nginx serves, as static files, exactly the bytes our server answers (fetched below).
 mkdir -p "$dir/www"
 cat >"$dir/nginx.conf" <<EOF
@@ -104,16 +126,23 @@ curl -fsS -o "$dir/www/asset.css" "http://127.0.0.1:${port}${css_path}"
 curl -fsS -o "$dir/www/product.html" "http://127.0.0.1:${port}${product}"
 curl -fsS -o "$dir/www/product-signed-in.html" -H "Cookie: ${cookie}" "http://127.0.0.1:${port}${product}"
 curl -fsS -o "$dir/www/dashboard.html" -H "Cookie: ${cookie}" "http://127.0.0.1:${port}/en/admin"
+buyer_cookie="$(buyer_sign_in)"
+order="$(curl -fsS -H "Cookie: ${buyer_cookie}" "http://127.0.0.1:${port}/en/orders" | grep -o 'ORD-[0-9]\{4\}-[0-9]\{5\}' | head -n1)"
+[ -n "$order" ] || { echo "the demo buyer has no order to measure" >&2; exit 1; }
+curl -fsS -o "$dir/www/order-buyer.html" -H "Cookie: ${buyer_cookie}" "http://127.0.0.1:${port}/en/orders/${order}"
+curl -fsS -o "$dir/www/order-staff.html" -H "Cookie: ${cookie}" "http://127.0.0.1:${port}/en/admin/orders/${order}"
 stop_server
 nginx -p "$dir" -c "$dir/nginx.conf"
 
-# name | our path | nginx file | needs the session cookie
+# name | our path | nginx file | whose session cookie (staff, buyer or none)
 cases=(
   "healthz|/healthz|/healthz.txt|"
   "static asset (CSS)|${css_path}|/asset.css|"
   "product page, anonymous (page cache)|${product}|/product.html|"
   "product page, signed in|${product}|/product-signed-in.html|cookie"
   "admin dashboard, signed in|/en/admin|/dashboard.html|cookie"
+  "order page, buyer|/en/orders/${order}|/order-buyer.html|buyer"
+  "order page, staff|/en/admin/orders/${order}|/order-staff.html|cookie"
 )
 
 # wrk → "req/s p50 p99"
@@ -138,9 +167,14 @@ measure_build() {
   cookie="$(sign_in)"
   for c in "${cases[@]}"; do
     IFS='|' read -r name ours _ needs <<<"$c"
+    local jar=""
+    case "$needs" in
+      cookie) jar="$cookie" ;;
+      buyer) jar="$buyer_cookie" ;;
+    esac
     # Warm the caches (page cache, session slot) first.
-    curl -fsS -o /dev/null ${needs:+-H "Cookie: ${cookie}"} "http://127.0.0.1:${port}${ours}"
-    samples["$build|$name"]+="$(measure "http://127.0.0.1:${port}${ours}" ${needs:+"Cookie: ${cookie}"})"$'\n'
+    curl -fsS -o /dev/null ${jar:+-H "Cookie: ${jar}"} "http://127.0.0.1:${port}${ours}"
+    samples["$build|$name"]+="$(measure "http://127.0.0.1:${port}${ours}" ${jar:+"Cookie: ${jar}"})"$'\n'
   done
   samples["$build|rss"]+="$(ps -o rss= -p "$server_pid" | awk '{printf "%.0f", $1/1024}')"$'\n'
   stop_server

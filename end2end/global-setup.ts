@@ -1,5 +1,6 @@
 // Starts the release server (target/release/server) on a fresh SQLite file with the demo
-// dataset, waits for /readyz, and stops it when the run ends.
+// dataset, a real OpenID provider and a real SMTP server beside it, waits for /readyz, and
+// stops them when the run ends.
 import { spawn } from "node:child_process";
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -55,6 +56,11 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     port: Number(process.env.E2E_OIDC_PORT ?? 4011),
     redirectUri: `${baseURL}/auth/oidc/local/callback`,
   });
+  // A real SMTP server on this machine: every mail the store sends lands in E2E_MAIL_DIR.
+  const { startSmtp } = await import("./smtp/server.mjs");
+  const smtpPort = Number(process.env.E2E_SMTP_PORT ?? 4025);
+  process.env.E2E_MAIL_DIR = path.join(dir, "mail");
+  const smtp = await startSmtp({ port: smtpPort, dir: process.env.E2E_MAIL_DIR });
   const providers = path.join(dir, "providers.toml");
   writeFileSync(
     providers,
@@ -80,6 +86,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
       PORTFRONT_SITE_NAME: "Harbourline Industrial",
       PORTFRONT_BASE_URL: baseURL,
       PORTFRONT_OIDC_PROVIDERS: providers,
+      PORTFRONT_SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
       // Every test signs in from 127.0.0.1; the limits themselves are tested in Rust.
       PORTFRONT_RATE_LIMIT_PER_MINUTE: "1000",
       LEPTOS_SITE_ADDR: `${url.hostname}:${url.port}`,
@@ -97,6 +104,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   } catch (e) {
     server.kill("SIGTERM");
     await oidc.close();
+    await smtp.close();
     throw e;
   }
   return async () => {
@@ -105,6 +113,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
       await new Promise((r) => server.once("exit", r));
     }
     await oidc.close();
+    await smtp.close();
     rmSync(dir, { recursive: true, force: true });
   };
 }

@@ -14,6 +14,8 @@ pub mod components;
 pub mod csp;
 pub mod error;
 pub mod i18n;
+pub mod mail;
+pub mod notifications;
 pub mod paths;
 #[cfg(feature = "ssr")]
 pub mod session;
@@ -129,6 +131,16 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route
+                        path=path!("sign-in/email")
+                        view=account::email_code::EmailCodePage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("notifications")
+                        view=notifications::NotificationsPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
                         path=path!("confirm-identity")
                         view=account::two_factor::ConfirmIdentityPage
                         ssr=SsrMode::Async
@@ -161,6 +173,7 @@ pub fn App() -> impl IntoView {
                             ssr=SsrMode::Async
                         />
                         <Route path=path!("audit") view=admin::audit::AuditPage ssr=SsrMode::Async />
+                        <Route path=path!("outbox") view=admin::outbox::OutboxPage ssr=SsrMode::Async />
                         <Route
                             path=path!("api-clients")
                             view=admin::api_clients::ApiClientsPage

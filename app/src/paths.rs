@@ -53,6 +53,16 @@ pub fn sign_in_code(locale: Locale) -> String {
     localized(locale, "/sign-in/code")
 }
 
+/// The second page of the e-mail code sign-in: where the code from the mail is typed.
+pub fn sign_in_email(locale: Locale) -> String {
+    localized(locale, "/sign-in/email")
+}
+
+/// The signed-in person's notifications.
+pub fn notifications(locale: Locale) -> String {
+    localized(locale, "/notifications")
+}
+
 /// The signed-in person's account page.
 pub fn account(locale: Locale) -> String {
     localized(locale, "/account")
@@ -107,6 +117,22 @@ pub fn rfq(locale: Locale, number: &str) -> String {
     localized(locale, &format!("/rfqs/{number}"))
 }
 
+/// The same RFQ in the admin panel.
+pub fn admin_rfq(locale: Locale, number: &str) -> String {
+    localized(locale, &format!("/admin/rfqs/{number}"))
+}
+
+/// Where an RFQ page's message form posts (multipart, `server::trade_forms`): one address
+/// for both sides, outside the locale prefix like `/auth/*`.
+pub fn rfq_messages(number: &str) -> String {
+    format!("/rfqs/{number}/messages")
+}
+
+/// The download of a message's attachment (the buyer company and staff only).
+pub fn attachment(id: &str) -> String {
+    format!("/attachments/{id}")
+}
+
 /// The buyer company's orders.
 pub fn orders(locale: Locale) -> String {
     localized(locale, "/orders")
@@ -125,6 +151,12 @@ pub fn admin(locale: Locale) -> String {
 /// A section of the admin panel: `/{locale}/admin/{section}`.
 pub fn admin_section(locale: Locale, section: &str) -> String {
     localized(locale, &format!("/admin/{section}"))
+}
+
+/// Pages a visitor who is not signed in still sees for themselves alone (the e-mail code
+/// page shows the address typed): never stored by the page cache or a browser cache.
+pub fn is_personal_page(path: &str) -> bool {
+    split_locale(path).is_some_and(|(_, rest)| rest == "/sign-in/email")
 }
 
 /// Every query parameter that changes a page a visitor who is not signed in can see (the

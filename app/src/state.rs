@@ -56,6 +56,9 @@ pub struct AppStateParts {
     /// `PORTFRONT_REQUIRE_STAFF_2FA`: staff without two-step sign-in are sent to set it up.
     pub require_staff_2fa: bool,
     pub page_cache: PageCacheClearer,
+    /// Whether a mail server is configured (`PORTFRONT_SMTP_URL`); without one, mail waits
+    /// in the outbox (the admin panel's Outbox page says so).
+    pub mail_configured: bool,
 }
 
 impl AppStateParts {

@@ -4,9 +4,11 @@
 // counter into version 2, the buyer sees what changed and accepts; the order page shows the
 // timeline and the honest empty sections; staff move the order up to export clearance, the
 // guard asking for the export data first; a buyer of another company gets 404s.
+import { readFileSync } from "node:fs";
 import { expect, test, type Browser, type Page } from "@playwright/test";
 
 const MOTOR = "/en/products/brushless-dc-motor-57mm-24v-105w";
+const DRAWING = "%PDF-1.4\n% drawing revision C\n%%EOF\n";
 
 async function hydrated(page: Page): Promise<void> {
   await expect(page.locator("html")).toHaveAttribute("data-hydrated", "true");
@@ -17,7 +19,7 @@ const adminPassword = () => process.env.E2E_ADMIN_PASSWORD ?? "";
 
 async function signInAsAdmin(page: Page): Promise<void> {
   await page.goto("/en/sign-in");
-  await page.getByLabel("E-mail address").fill(adminEmail());
+  await page.locator(".password-form").getByLabel("E-mail address").fill(adminEmail());
   await page.getByLabel("Password").fill(adminPassword());
   await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(page).toHaveURL(/\/en\/admin$/);
@@ -108,6 +110,23 @@ test.describe("the buying flow", () => {
     await expect(buyer.getByTestId("rfq-sent")).toBeVisible();
     await expect(buyer.getByTestId("quote-pending")).toBeVisible();
     const rfqNumber = buyer.url().match(/RFQ-\d{4}-\d{5}/)![0];
+
+    // The buyer attaches the drawing on the RFQ's thread (a plain form: no JavaScript needed).
+    // A file that only claims to be a PDF is refused by name, and nothing is kept.
+    const thread = buyer.locator("#messages");
+    await expect(thread.getByTestId("messages-empty")).toBeVisible();
+    await thread.getByLabel("Your message").fill("Our drawing, revision C.");
+    await thread.getByLabel("Attach files").setInputFiles({ name: "notes.pdf", mimeType: "application/pdf", buffer: Buffer.from("MZ this is not a PDF") });
+    await thread.getByRole("button", { name: "Send message" }).click();
+    await expect(buyer.getByTestId("message-error")).toHaveText("“notes.pdf” is not a PDF, PNG or JPEG file.");
+    await expect(thread.getByTestId("message")).toHaveCount(0);
+    await thread.getByLabel("Your message").fill("Our drawing, revision C.");
+    await thread.getByLabel("Attach files").setInputFiles({ name: "drawing-rev-c.pdf", mimeType: "application/pdf", buffer: Buffer.from(DRAWING) });
+    await thread.getByRole("button", { name: "Send message" }).click();
+    await expect(buyer.getByTestId("message-sent")).toBeVisible();
+    await expect(thread.getByTestId("message")).toContainText("Our drawing, revision C.");
+    const attachmentUrl = await thread.getByTestId("attachment-link").getAttribute("href");
+    expect(attachmentUrl).toMatch(/^\/attachments\/[0-9a-f-]{36}$/);
     await buyer.goto("/en/rfqs");
     await expect(buyer.getByTestId("rfq-row").filter({ hasText: rfqNumber })).toContainText("Under review");
 
@@ -122,6 +141,16 @@ test.describe("the buying flow", () => {
     await admin.goto("/en/admin/rfqs?country=JP");
     await expect(admin.getByTestId("rfq-row").filter({ hasText: rfqNumber })).toHaveCount(0);
     await admin.goto(`/en/admin/rfqs/${rfqNumber}`);
+    // Staff read the message and download the drawing, as a file with its name.
+    const staffThread = admin.locator("#messages");
+    await expect(staffThread.getByTestId("message")).toContainText("Our drawing, revision C.");
+    const [download] = await Promise.all([admin.waitForEvent("download"), staffThread.getByTestId("attachment-link").click()]);
+    expect(download.suggestedFilename()).toBe("drawing-rev-c.pdf");
+    expect(readFileSync(await download.path()).toString()).toBe(DRAWING);
+    await staffThread.getByLabel("Your message").fill("Received, we are quoting from revision C.");
+    await staffThread.getByRole("button", { name: "Send message" }).click();
+    await expect(admin).toHaveURL(new RegExp(`/en/admin/rfqs/${rfqNumber}\\?message_sent=1#messages$`));
+    await expect(admin.locator("#messages").getByTestId("message")).toHaveCount(2);
     await hydrated(admin);
     const editor = admin.getByTestId("quote-editor");
     const editLine = editor.getByTestId("quote-edit-line");
@@ -181,6 +210,8 @@ test.describe("the buying flow", () => {
       const res = await other.goto(path);
       expect(res?.status()).toBe(404);
     }
+    expect((await other.request.get(attachmentUrl!)).status()).toBe(404);
+    expect((await buyer.request.get(attachmentUrl!)).status()).toBe(200);
     await other.goto("/en/orders");
     await expect(other.getByTestId("order-row")).toHaveCount(0);
 

@@ -16,7 +16,7 @@ async function hydrated(page: Page): Promise<void> {
 
 async function passwordStep(page: Page): Promise<void> {
   await page.goto("/en/sign-in");
-  await page.getByLabel("E-mail address").fill(email);
+  await page.locator(".password-form").getByLabel("E-mail address").fill(email);
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in", exact: true }).click();
 }

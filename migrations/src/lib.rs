@@ -14,6 +14,7 @@ mod m20261202_000002_email_verified;
 mod m20261203_000001_two_factor;
 mod m20261204_000001_trade;
 mod m20261205_000001_messages;
+mod m20261206_000001_notifications;
 
 /// Every migration, oldest first. The server runs the pending ones at start.
 pub struct Migrator;
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000001_two_factor::Migration),
             Box::new(m20261204_000001_trade::Migration),
             Box::new(m20261205_000001_messages::Migration),
+            Box::new(m20261206_000001_notifications::Migration),
         ]
     }
 }

@@ -44,6 +44,11 @@ pub struct Config {
     /// `PORTFRONT_REQUIRE_STAFF_2FA=1`: staff and admins must turn on two-step sign-in (TOTP)
     /// before they can use the admin panel.
     pub require_staff_2fa: bool,
+    /// `PORTFRONT_SMTP_URL` (`smtp://host:port`, `smtps://user:pass@host`): where mail goes.
+    /// Unset: mail stays in the outbox, which staff read in the admin panel.
+    pub smtp_url: Option<String>,
+    /// `PORTFRONT_MAIL_FROM` (default `<site name> <no-reply@<host of PORTFRONT_BASE_URL>>`).
+    pub mail_from: String,
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/portfront.db?mode=rwc";
@@ -180,6 +185,36 @@ impl Config {
             &var("PORTFRONT_TRUSTED_PROXIES").unwrap_or_default(),
         )
         .map_err(|e| anyhow::anyhow!("PORTFRONT_TRUSTED_PROXIES: {e}"))?;
+        let smtp_url = var("PORTFRONT_SMTP_URL").filter(|u| !u.trim().is_empty());
+        if let Some(url) = &smtp_url
+            && !(url.starts_with("smtp://") || url.starts_with("smtps://"))
+        {
+            bail!(
+                "PORTFRONT_SMTP_URL must start with smtp:// (plain or STARTTLS, e.g. smtp://mail.example.com:587) or smtps:// (TLS, e.g. smtps://user:password@mail.example.com)"
+            );
+        }
+        let mail_from = match var("PORTFRONT_MAIL_FROM") {
+            Some(from) => from,
+            None => {
+                let host = base_url
+                    .split("://")
+                    .nth(1)
+                    .unwrap_or_default()
+                    .split(['/', ':'])
+                    .next()
+                    .unwrap_or_default();
+                let host = if host.is_empty() || host.parse::<std::net::IpAddr>().is_ok() {
+                    "localhost"
+                } else {
+                    host
+                };
+                let name: String = site_name
+                    .chars()
+                    .filter(|c| !matches!(c, '"' | '<' | '>' | '\\'))
+                    .collect();
+                format!("\"{name}\" <no-reply@{host}>")
+            }
+        };
         Ok(Self {
             database_url,
             site_addr,
@@ -196,6 +231,8 @@ impl Config {
             oidc_providers,
             trusted_proxies,
             require_staff_2fa,
+            smtp_url,
+            mail_from,
         })
     }
 

@@ -1,5 +1,6 @@
-//! The middleware every response passes through: tracing, compression, body limit, security
-//! headers and the default Content-Security-Policy (pages set their own); and the cache policy
+//! The middleware every response passes through: tracing, compression, security headers and
+//! the default Content-Security-Policy (pages set their own; the body limit is set per router in
+//! `startup`, the message form having its own); and the cache policy
 //! of static files (`static_files` applies it).
 
 use axum::Router;
@@ -9,7 +10,6 @@ use axum::http::{HeaderName, HeaderValue, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Redirect, Response};
 use tower_http::compression::CompressionLayer;
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
@@ -107,7 +107,6 @@ pub fn apply<S: Clone + Send + Sync + 'static>(router: Router<S>, config: &Confi
             hsts,
         ))
         .layer(middleware::from_fn(strip_trailing_slash))
-        .layer(RequestBodyLimitLayer::new(config.max_body_bytes))
         .layer(CompressionLayer::new().br(true).gzip(true))
         // The span names the path only: query strings can carry one-time secrets (the
         // OpenID callback's `code` and `state`), which never belong in logs.

@@ -192,6 +192,9 @@ fn cacheable_request(req: &Request) -> Option<String> {
         return None;
     }
     let uri = req.uri();
+    if app::paths::is_personal_page(uri.path()) {
+        return None;
+    }
     let first = uri.path().trim_start_matches('/').split('/').next()?;
     app::i18n::Locale::from_tag(first)?;
     Some(cache_key(uri.path(), uri.query()))

@@ -13,6 +13,7 @@ use leptos_axum::{LeptosRoutes, generate_route_list};
 use migration::{Migrator, MigratorTrait};
 use sea_orm::DatabaseConnection;
 use tokio::net::TcpListener;
+use tower_http::limit::RequestBodyLimitLayer;
 
 use crate::api::ApiState;
 use crate::config::Config;
@@ -44,6 +45,11 @@ pub struct ServerStateParts {
     pub app: AppState,
     pub api: ApiState,
     pub auth: crate::auth::AuthState,
+    /// `PORTFRONT_DATA_DIR`: keys and uploaded files.
+    pub data_dir: std::path::PathBuf,
+    /// Woken when a mail was put in the outbox that someone waits for (a sign-in code), so
+    /// the mailer sends it at once instead of on its next round.
+    pub mail_waiting: std::sync::Arc<tokio::sync::Notify>,
 }
 
 impl FromRef<ServerState> for LeptosOptions {
@@ -105,12 +111,74 @@ pub async fn prepare_database(config: &Config) -> anyhow::Result<DatabaseConnect
         {
             domain::trade::demo::DemoTrade::Seeded { rfqs, orders } => {
                 tracing::info!(rfqs, orders, "seeded the demo quote requests and orders");
+                demo_sign_in(&db, config).await?;
             }
             domain::trade::demo::DemoTrade::Skipped => {}
         }
     }
     Ok(db)
 }
+
+/// On a fresh demo database: a demo staff member with a generated password when nobody can
+/// open the admin panel yet, and how to sign in on both sides, printed once.
+async fn demo_sign_in(db: &DatabaseConnection, config: &Config) -> anyhow::Result<()> {
+    use domain::auth::Role;
+    use domain::entities::user;
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+    let staff_exists = user::Entity::find()
+        .filter(user::Column::Role.is_in([Role::Staff.as_str(), Role::Admin.as_str()]))
+        .count(db)
+        .await
+        .context("cannot count the staff accounts")?
+        > 0;
+    let base = &config.base_url;
+    let mut lines = vec!["Portfront demo: how to sign in".to_owned(), String::new()];
+    if !staff_exists {
+        let password = base64::Engine::encode(
+            &base64::engine::general_purpose::URL_SAFE_NO_PAD,
+            domain::auth::secret::random_bytes::<12>(),
+        );
+        domain::auth::users::create_staff(
+            db,
+            DEMO_STAFF_EMAIL,
+            "Demo Staff",
+            Role::Admin,
+            &password,
+            &domain::auth::audit::Actor::System,
+            chrono::Utc::now(),
+        )
+        .await
+        .context("cannot create the demo staff account")?;
+        lines.push(format!(
+            "  Staff: {base}/en/sign-in  e-mail {DEMO_STAFF_EMAIL}  password {password}"
+        ));
+        lines.push("         (shown only now; change it under Account)".to_owned());
+    }
+    lines.push(format!(
+        "  Buyer: {base}/en/sign-in  \"Sign in with an e-mail code\" as {DEMO_BUYER_EMAIL}"
+    ));
+    lines.push(if config.smtp_url.is_some() {
+        "         the code goes to that address through PORTFRONT_SMTP_URL".to_owned()
+    } else {
+        format!(
+            "         no mail server is set (PORTFRONT_SMTP_URL): read the code as staff at {base}/en/admin/outbox"
+        )
+    });
+    let width = lines.iter().map(|l| l.chars().count()).max().unwrap_or(0);
+    let rule = "=".repeat(width + 4);
+    let mut text = format!("\n{rule}\n");
+    for l in &lines {
+        text.push_str(&format!("  {l}\n"));
+    }
+    text.push_str(&format!("{rule}\n"));
+    eprintln!("{text}");
+    Ok(())
+}
+
+/// The demo's staff account, made on a fresh demo database that has none.
+pub const DEMO_STAFF_EMAIL: &str = "demo.staff@harbourline.example";
+/// The demo buyer the start-up message suggests (Osaka, Japan).
+pub const DEMO_BUYER_EMAIL: &str = "kenji.mori@osaka-kogyo.example";
 
 /// The API's token authority, with its key from the data directory (created on first start).
 pub fn token_authority(config: &Config) -> anyhow::Result<domain::auth::token::TokenAuthority> {
@@ -124,6 +192,16 @@ pub fn token_authority(config: &Config) -> anyhow::Result<domain::auth::token::T
 
 /// The whole HTTP application.
 pub fn router(config: &Config, db: DatabaseConnection) -> anyhow::Result<Router> {
+    router_with(config, db, std::sync::Arc::default())
+}
+
+/// The application, waking the mailer through `mail_waiting` when a request leaves a mail
+/// someone waits for.
+pub fn router_with(
+    config: &Config,
+    db: DatabaseConnection,
+    mail_waiting: std::sync::Arc<tokio::sync::Notify>,
+) -> anyhow::Result<Router> {
     let api = ApiState {
         tokens: token_authority(config)?,
         token_rate: RateLimit::per_minute(config.rate_limit_per_minute),
@@ -142,6 +220,7 @@ pub fn router(config: &Config, db: DatabaseConnection) -> anyhow::Result<Router>
         secure_cookies: config.behind_tls(),
         providers: providers.links().into(),
         require_staff_2fa: config.require_staff_2fa,
+        mail_configured: config.smtp_url.is_some(),
         page_cache: {
             let cache = page_cache.clone();
             app::state::PageCacheClearer(std::sync::Arc::new(move || cache.invalidate_all()))
@@ -167,6 +246,8 @@ pub fn router(config: &Config, db: DatabaseConnection) -> anyhow::Result<Router>
         app: app_state.clone(),
         api,
         auth,
+        data_dir: config.data_dir.clone(),
+        mail_waiting,
     });
     let context = {
         let app_state = app_state.clone();
@@ -189,7 +270,8 @@ pub fn router(config: &Config, db: DatabaseConnection) -> anyhow::Result<Router>
         .route("/texts/{file}", get(crate::static_files::serve))
         .with_state(files)
         .route("/healthz", get(routes::health::healthz))
-        .route("/readyz", get(routes::health::readyz));
+        .route("/readyz", get(routes::health::readyz))
+        .layer(RequestBodyLimitLayer::new(config.max_body_bytes));
     let pages = Router::new()
         .route("/", get(routes::root::redirect_to_locale))
         .route("/admin", get(routes::root::redirect_admin))
@@ -209,6 +291,10 @@ pub fn router(config: &Config, db: DatabaseConnection) -> anyhow::Result<Router>
             ServerState,
             _,
         >(context, app::shell))
+        // Every route but the message form (which sets its own, larger limit) takes bodies up
+        // to PORTFRONT_MAX_BODY_BYTES.
+        .layer(RequestBodyLimitLayer::new(config.max_body_bytes))
+        .merge(crate::trade_forms::router())
         // Innermost: stores pages exactly as rendered, before the shared headers are added.
         .layer(axum::middleware::from_fn_with_state(
             page_cache,
@@ -242,6 +328,8 @@ pub struct Application {
     router: Router,
     db: DatabaseConnection,
     session_policy: domain::auth::sessions::SessionPolicy,
+    mailer: crate::mailer::Mailer,
+    mail_waiting: std::sync::Arc<tokio::sync::Notify>,
 }
 
 impl Application {
@@ -254,11 +342,20 @@ impl Application {
         let listener = TcpListener::bind(config.site_addr)
             .await
             .with_context(|| format!("cannot listen on {}", config.site_addr))?;
+        let mailer = crate::mailer::Mailer::from_config(&config)?;
+        if !mailer.configured() {
+            tracing::info!(
+                "no PORTFRONT_SMTP_URL: mail (sign-in codes, notifications) waits in the outbox; staff read it at /en/admin/outbox"
+            );
+        }
+        let mail_waiting = std::sync::Arc::new(tokio::sync::Notify::new());
         Ok(Self {
             listener,
-            router: router(&config, db.clone())?,
+            router: router_with(&config, db.clone(), mail_waiting.clone())?,
             db,
             session_policy: config.session_policy,
+            mailer,
+            mail_waiting,
         })
     }
 
@@ -275,6 +372,11 @@ impl Application {
             self.session_policy,
             crate::maintenance::PURGE_EVERY,
         );
+        let mail = crate::mailer::spawn(
+            self.db.clone(),
+            self.mailer.clone(),
+            self.mail_waiting.clone(),
+        );
         let served = axum::serve(
             self.listener,
             self.router
@@ -283,6 +385,7 @@ impl Application {
         .with_graceful_shutdown(shutdown_signal())
         .await;
         housekeeping.abort();
+        mail.abort();
         served.context("the HTTP server failed")
     }
 }

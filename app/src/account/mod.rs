@@ -1,5 +1,6 @@
 //! Signing in, the account page, buyer company onboarding, and the header's account menu.
 
+pub mod email_code;
 pub mod server_fns;
 pub mod two_factor;
 
@@ -57,6 +58,7 @@ fn sign_in_error(t: &'static Messages, code: &str) -> Option<&'static str> {
         "oidc_link_refused" => t.sign_in_error_oidc_link_refused,
         "code_expired" => t.sign_in_error_code_expired,
         "too_many_codes" => t.sign_in_error_too_many_codes,
+        "invalid_email" => t.sign_in_error_email_invalid,
         "unavailable" => t.error_internal_body,
         _ => return None,
     })
@@ -108,6 +110,7 @@ pub fn SignInPage() -> impl IntoView {
                     }.into_any()
                 })}
             </Suspense>
+            <email_code::EmailCodeForm next=next() />
             <form class="card form password-form" method="post" action="/auth/password">
                 <h2>{t.sign_in_staff_heading}</h2>
                 <input type="hidden" name="next" value=next />
@@ -141,6 +144,7 @@ pub fn UserMenu(locale: Locale) -> impl IntoView {
                         view! {
                             <div class="user-menu">
                                 <a href=paths::account(locale) class="user-name">{v.display_name.clone()}</a>
+                                <NotificationsLink locale unread=v.unread_notifications />
                                 {staff.then(|| view! { <a href=paths::admin(locale)>{t.nav_admin}</a> })}
                                 {(!staff).then(|| view! {
                                     <a href=paths::rfqs(locale)>{t.nav_my_rfqs}</a>
@@ -160,6 +164,23 @@ pub fn UserMenu(locale: Locale) -> impl IntoView {
                 }
             })}
         </Suspense>
+    }
+}
+
+/// The header's link to the notifications, with the unread count.
+#[component]
+fn NotificationsLink(locale: Locale, unread: u64) -> impl IntoView {
+    let t = locale.messages();
+    let label = if unread == 0 {
+        t.nav_notifications.to_owned()
+    } else {
+        crate::i18n::fill(t.nav_notifications_unread, &[("count", &unread)])
+    };
+    view! {
+        <a href=paths::notifications(locale) class="notifications-link" aria-label=label data-testid="notifications-link">
+            {t.nav_notifications}
+            {(unread > 0).then(|| view! { <span class="count" aria-hidden="true" data-testid="unread-count">{locale.format_count(unread)}</span> })}
+        </a>
     }
 }
 

@@ -15,6 +15,9 @@ pub struct Viewer {
     pub display_name: String,
     pub role: Role,
     pub csrf: String,
+    /// Unread notifications (filled by `get_viewer`, for the header).
+    #[serde(default)]
+    pub unread_notifications: u64,
 }
 
 #[cfg(feature = "ssr")]
@@ -24,6 +27,7 @@ pub(crate) fn viewer_of(s: &domain::auth::sessions::ActiveSession) -> Viewer {
         display_name: s.user.display_name.clone(),
         role: s.user.role,
         csrf: s.csrf_token.clone(),
+        unread_notifications: 0,
     }
 }
 
@@ -43,7 +47,13 @@ pub async fn get_sign_in_providers() -> Result<Vec<ProviderLink>, AppError> {
 /// The signed-in person, or `None`.
 #[server(prefix = "/sf")]
 pub async fn get_viewer() -> Result<Option<Viewer>, AppError> {
-    Ok(crate::session::current().await?.as_ref().map(viewer_of))
+    let Some(s) = crate::session::current().await? else {
+        return Ok(None);
+    };
+    let mut viewer = viewer_of(&s);
+    let db = crate::session::state()?.db.clone();
+    viewer.unread_notifications = domain::notify::unread_count(&db, s.user.id).await?;
+    Ok(Some(viewer))
 }
 
 /// The account page's data.

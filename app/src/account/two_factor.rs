@@ -23,7 +23,7 @@ use crate::i18n::{Locale, Messages, fill, use_i18n, use_locale};
 use crate::paths;
 
 /// The `next` query parameter when it is a safe local path.
-fn next_param() -> String {
+pub(crate) fn next_param() -> String {
     use_query_map()
         .read_untracked()
         .get("next")

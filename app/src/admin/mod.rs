@@ -4,6 +4,7 @@
 pub mod api_clients;
 pub mod audit;
 pub mod catalog;
+pub mod outbox;
 pub mod people;
 pub mod server_fns;
 pub mod settings;
@@ -99,6 +100,7 @@ fn sections(t: &'static Messages) -> Vec<(&'static str, &'static str, bool, bool
         ("users", t.admin_nav_users, true, true),
         ("api-clients", t.admin_nav_api_clients, true, true),
         ("audit", t.admin_nav_audit, false, true),
+        ("outbox", t.admin_nav_outbox, false, true),
         ("settings", t.admin_nav_settings, true, true),
     ]
 }

@@ -4,6 +4,7 @@
 //! the order view). Read-only pages are server-rendered and work without JavaScript; the
 //! forms and buttons are lazy islands.
 
+pub mod messages;
 pub mod orders;
 pub mod quote_view;
 pub mod rfq_form;

@@ -9,8 +9,9 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use domain::trade::forms::{CounterForm, CounterLineForm};
 use domain::trade::views::{QuoteView, RfqDetail};
 
+use super::messages::{MessageOutcome, MessageThread};
 use super::quote_view::{QuoteSection, RfqLines};
-use super::server_fns::{TakeQuoteStep, TakeRfqStep, get_rfq, list_my_rfqs};
+use super::server_fns::{TakeQuoteStep, TakeRfqStep, get_rfq, get_rfq_thread, list_my_rfqs};
 use super::{Fact, History, StatusBadge, port_shown};
 use crate::account::server_fns::get_viewer;
 use crate::admin::short_time;
@@ -123,10 +124,16 @@ pub fn RfqPage() -> impl IntoView {
         .read_untracked()
         .get("number")
         .unwrap_or_default();
-    let sent = use_query_map().read_untracked().get("sent").is_some();
+    let query = use_query_map().read_untracked();
+    let sent = query.get("sent").is_some();
+    let outcome = MessageOutcome::from_query(&query);
     let data = Resource::new(|| (), {
         let number = number.clone();
         move |()| get_rfq(number.clone())
+    });
+    let thread = Resource::new(|| (), {
+        let number = number.clone();
+        move |()| get_rfq_thread(number.clone())
     });
     view! {
         <Title text=fill(t.rfq_page_title, &[("number", &number)]) />
@@ -136,11 +143,13 @@ pub fn RfqPage() -> impl IntoView {
             <p><a href=paths::rfqs(locale)>{t.rfqs_back}</a></p>
             {sent.then(|| view! { <p class="notice ok" role="status" data-testid="rfq-sent">{t.rfq_sent_notice}</p> })}
             <Suspense fallback=|| view! { <Loading /> }>
-                {move || Suspend::new(async move {
-                    match data.await {
-                        Err(AppError::NotSignedIn) => view! { <SignInNeeded /> }.into_any(),
-                        Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
-                        Ok(r) => {
+                {move || {
+                    let outcome = outcome.clone();
+                    Suspend::new(async move {
+                    match (data.await, thread.await) {
+                        (Err(AppError::NotSignedIn), _) => view! { <SignInNeeded /> }.into_any(),
+                        (Err(e), _) | (Ok(_), Err(e)) => view! { <ErrorPanel error=e /> }.into_any(),
+                        (Ok(r), Ok(thread)) => {
                             let actions_rfq = r.number.clone();
                             let quote = r.quote.clone();
                             view! {
@@ -159,12 +168,13 @@ pub fn RfqPage() -> impl IntoView {
                                     None => ().into_any(),
                                 }}
                                 <BuyerRfqActions locale number=actions_rfq status=r.status.clone() quote />
+                                <MessageThread locale number=r.number.clone() thread outcome />
                                 <h2>{t.trade_history_title}</h2>
                                 <History locale records=r.history.clone() buyer=true />
                             }.into_any()
                         }
                     }
-                })}
+                })}}
             </Suspense>
         </section>
     }

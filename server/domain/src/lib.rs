@@ -16,6 +16,7 @@ pub mod form;
 #[cfg(any(feature = "locations", feature = "logistics"))]
 pub mod logistics;
 pub mod money;
+pub mod notify;
 #[cfg(any(feature = "eco", feature = "auth"))]
 pub mod private_file;
 pub mod trade;

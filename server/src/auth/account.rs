@@ -214,7 +214,7 @@ pub struct ConfirmForm {
 }
 
 /// The signed-in session of a form post whose CSRF token matches, else the response to send.
-pub(super) async fn signed_in_form(
+pub(crate) async fn signed_in_form(
     state: &ServerState,
     parts: &Parts,
     csrf: &str,

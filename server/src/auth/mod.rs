@@ -5,6 +5,7 @@
 
 pub mod account;
 pub mod csrf;
+pub mod email_code;
 pub mod oidc;
 pub mod password;
 pub mod sign_out;
@@ -130,6 +131,8 @@ pub fn router() -> Router<ServerState> {
         .route("/auth/password", post(password::sign_in))
         .route("/auth/sign-out", post(sign_out::sign_out))
         .route("/auth/two-factor", post(account::complete))
+        .route("/auth/email-code", post(email_code::request))
+        .route("/auth/email-code/verify", post(email_code::verify))
         .route("/auth/confirm", post(account::confirm))
         .route("/auth/sessions/end", post(account::end_sessions))
         .route(
@@ -189,6 +192,7 @@ pub async fn request_context(
 /// function call (`/sf/*`).
 fn is_private(req: &Request) -> bool {
     req.uri().path().starts_with("/sf/")
+        || app::paths::is_personal_page(req.uri().path())
         || req.headers().contains_key(header::AUTHORIZATION)
         || has_session_cookie(req.headers())
 }
@@ -201,13 +205,16 @@ pub fn has_session_cookie(headers: &http::HeaderMap) -> bool {
         .any(|name| app::session::cookie_value(headers, name).is_some())
 }
 
-/// Limits state-changing server functions (`/sf/act/…`) per address.
+/// Limits state-changing server functions (`/sf/act/…`) and the RFQ message form per address.
 pub async fn limit_forms(
     axum::extract::State(state): axum::extract::State<ServerState>,
     req: Request,
     next: Next,
 ) -> Response {
-    if req.method() == http::Method::POST && req.uri().path().starts_with("/sf/act/") {
+    let path = req.uri().path();
+    let is_form =
+        path.starts_with("/sf/act/") || (path.starts_with("/rfqs/") && path.ends_with("/messages"));
+    if req.method() == http::Method::POST && is_form {
         let (parts, body) = req.into_parts();
         let ip = crate::rate_limit::client_ip(&parts);
         if let Err(wait) = state.auth.form_rate.check(ip) {

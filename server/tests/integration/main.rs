@@ -9,3 +9,4 @@ mod accounts;
 mod api;
 mod cli;
 mod router;
+mod trade;

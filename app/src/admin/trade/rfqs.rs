@@ -23,9 +23,10 @@ use crate::components::pagination::Pagination;
 use crate::components::status::{ErrorPanel, Loading};
 use crate::i18n::{Locale, fill, use_i18n, use_locale};
 use crate::paths;
+use crate::trade::messages::{MessageOutcome, MessageThread};
 use crate::trade::quote_view::{QuoteSection, RfqLines};
 use crate::trade::rfqs::{RfqFacts, web_confirm};
-use crate::trade::server_fns::{TakeQuoteStep, TakeRfqStep, get_rfq};
+use crate::trade::server_fns::{TakeQuoteStep, TakeRfqStep, get_rfq, get_rfq_thread};
 use crate::trade::{History, StatusBadge, port_shown, status_name};
 
 fn rfq_href(locale: Locale, number: &str) -> String {
@@ -172,18 +173,25 @@ pub fn AdminRfqPage() -> impl IntoView {
         .read_untracked()
         .get("number")
         .unwrap_or_default();
+    let outcome = MessageOutcome::from_query(&use_query_map().read_untracked());
     let data = Resource::new(|| (), {
         let number = number.clone();
         move |()| get_rfq(number.clone())
+    });
+    let thread = Resource::new(|| (), {
+        let number = number.clone();
+        move |()| get_rfq_thread(number.clone())
     });
     view! {
         <Title text=fill(t.rfq_page_title, &[("number", &number)]) />
         <p><a href=paths::admin_section(locale, "rfqs")>{t.rfq_back_to_inbox}</a></p>
         <Suspense fallback=|| view! { <Loading /> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
-                    Ok(r) => {
+            {move || {
+                let outcome = outcome.clone();
+                Suspend::new(async move {
+                match (data.await, thread.await) {
+                    (Err(e), _) | (Ok(_), Err(e)) => view! { <ErrorPanel error=e /> }.into_any(),
+                    (Ok(r), Ok(thread)) => {
                         let panel = r.clone();
                         view! {
                             <div class="page-head">
@@ -196,12 +204,13 @@ pub fn AdminRfqPage() -> impl IntoView {
                             <RfqLines locale lines=r.lines.clone() currency=r.currency.clone() />
                             {r.quote.clone().map(|q| view! { <QuoteSection locale quote=q buyer=false /> })}
                             <StaffRfqPanel locale rfq=panel />
+                            <MessageThread locale number=r.number.clone() thread outcome />
                             <h2>{t.trade_history_title}</h2>
                             <History locale records=r.history.clone() buyer=false />
                         }.into_any()
                     }
                 }
-            })}
+            })}}
         </Suspense>
     }
 }

@@ -13,6 +13,8 @@ pub mod api_clients;
 pub mod audit;
 #[cfg(feature = "auth")]
 pub mod companies;
+/// Pure limits; the stored side behind `trade` (the code's mail goes through the outbox).
+pub mod email_code;
 #[cfg(feature = "auth")]
 pub mod oidc;
 #[cfg(feature = "auth")]

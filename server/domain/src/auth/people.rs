@@ -344,23 +344,9 @@ pub async fn sign_in_with_identity<C: ConnectionTrait + TransactionTrait>(
                     .filter(|n| !n.is_empty())
                     .map(|n| n.chars().take(120).collect())
                     .unwrap_or_else(|| email.split('@').next().unwrap_or_default().to_owned());
-                let user = user::ActiveModel {
-                    id: Set(uuid::Uuid::now_v7()),
-                    email: Set(email.clone()),
-                    display_name: Set(display_name),
-                    role: Set(Role::Buyer.as_str().to_owned()),
-                    password_hash: Set(None),
-                    disabled_at: Set(None),
-                    created_at: Set(now),
-                    updated_at: Set(now),
-                    last_sign_in_at: Set(None),
-                    email_verified: Set(id.email_vouched()),
-                    totp_secret: Set(None),
-                    totp_enabled_at: Set(None),
-                    totp_last_step: Set(None),
-                }
-                .insert(&txn)
-                .await?;
+                let mut user = super::users::new_account(&email, display_name, Role::Buyer, now);
+                user.email_verified = Set(id.email_vouched());
+                let user = user.insert(&txn).await?;
                 (user, Matched::Created)
             }
         };

@@ -75,6 +75,32 @@ pub fn normalize_email(email: &str) -> DomainResult<String> {
     Ok(email)
 }
 
+/// A new account's row for `email` (already normalised): no password, no second step, its
+/// address not vouched for, no language chosen; callers set what differs.
+pub fn new_account(
+    email: &str,
+    display_name: String,
+    role: Role,
+    now: DateTime<Utc>,
+) -> user::ActiveModel {
+    user::ActiveModel {
+        id: Set(uuid::Uuid::now_v7()),
+        email: Set(email.to_owned()),
+        display_name: Set(display_name),
+        role: Set(role.as_str().to_owned()),
+        password_hash: Set(None),
+        disabled_at: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+        last_sign_in_at: Set(None),
+        email_verified: Set(false),
+        totp_secret: Set(None),
+        totp_enabled_at: Set(None),
+        totp_last_step: Set(None),
+        locale: Set(None),
+    }
+}
+
 /// Creates a staff or admin account with a local password, recording it in the audit log.
 /// Refuses an address that already has an account.
 pub async fn create_staff<C: ConnectionTrait + TransactionTrait>(
@@ -117,23 +143,9 @@ pub async fn create_staff<C: ConnectionTrait + TransactionTrait>(
             "an account for {email} already exists"
         )));
     }
-    let model = user::ActiveModel {
-        id: Set(uuid::Uuid::now_v7()),
-        email: Set(email.clone()),
-        display_name: Set(display_name),
-        role: Set(role.as_str().to_owned()),
-        password_hash: Set(Some(hash)),
-        disabled_at: Set(None),
-        created_at: Set(now),
-        updated_at: Set(now),
-        last_sign_in_at: Set(None),
-        email_verified: Set(false),
-        totp_secret: Set(None),
-        totp_enabled_at: Set(None),
-        totp_last_step: Set(None),
-    }
-    .insert(&txn)
-    .await?;
+    let mut model = new_account(&email, display_name, role, now);
+    model.password_hash = Set(Some(hash));
+    let model = model.insert(&txn).await?;
     audit::record(
         &txn,
         AuditEntry {

@@ -29,6 +29,9 @@ pub struct Model {
     pub totp_enabled_at: Option<DateTimeUtc>,
     /// The last TOTP time step accepted: a code is accepted once.
     pub totp_last_step: Option<i64>,
+    /// The language the person reads mail and notifications in (a UI locale tag); set when
+    /// they sign in with an e-mail code, else English.
+    pub locale: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

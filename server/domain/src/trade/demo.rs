@@ -29,6 +29,8 @@ struct Buyer {
     country: &'static str,
     address: &'static str,
     registration_id: &'static str,
+    /// The language they read mail in.
+    locale: &'static str,
 }
 
 const BUYERS: [Buyer; 6] = [
@@ -39,6 +41,7 @@ const BUYERS: [Buyer; 6] = [
         country: "JP",
         address: "2-4-1 Nakanoshima, Kita-ku, Osaka 530-0005",
         registration_id: "T5120001234567",
+        locale: "ja",
     },
     Buyer {
         email: "thu.nguyen@saigon-parts.example",
@@ -47,6 +50,7 @@ const BUYERS: [Buyer; 6] = [
         country: "VN",
         address: "72 Lê Thánh Tôn, Bến Nghé, Quận 1, TP. Hồ Chí Minh",
         registration_id: "0312345678",
+        locale: "vi",
     },
     Buyer {
         email: "aziz@klang-industrial.example",
@@ -55,6 +59,7 @@ const BUYERS: [Buyer; 6] = [
         country: "MY",
         address: "Lot 12, Jalan Pelabuhan Utara, 42000 Port Klang, Selangor",
         registration_id: "201901012345",
+        locale: "ms",
     },
     Buyer {
         email: "jack.wilson@brisbane-equipment.example",
@@ -63,6 +68,7 @@ const BUYERS: [Buyer; 6] = [
         country: "AU",
         address: "18 Lytton Road, Hemmant QLD 4174",
         registration_id: "53 004 085 616",
+        locale: "en",
     },
     Buyer {
         email: "somchai@bangkok-machinery.example",
@@ -71,6 +77,7 @@ const BUYERS: [Buyer; 6] = [
         country: "TH",
         address: "99 Rama IV Road, Khlong Toei, Bangkok 10110",
         registration_id: "0105561234567",
+        locale: "th",
     },
     Buyer {
         email: "jiwoo.park@busan-trading.example",
@@ -79,6 +86,7 @@ const BUYERS: [Buyer; 6] = [
         country: "KR",
         address: "45 Jungang-daero, Jung-gu, Busan 48939",
         registration_id: "602-81-12345",
+        locale: "ko",
     },
 ];
 
@@ -109,23 +117,12 @@ async fn buyer<C: ConnectionTrait + TransactionTrait>(
     now: DateTime<Utc>,
 ) -> DomainResult<Caller> {
     let id = Uuid::now_v7();
-    user::ActiveModel {
-        id: Set(id),
-        email: Set(b.email.to_owned()),
-        display_name: Set(b.name.to_owned()),
-        role: Set(Role::BuyerAdmin.as_str().to_owned()),
-        password_hash: Set(None),
-        disabled_at: Set(None),
-        created_at: Set(now),
-        updated_at: Set(now),
-        last_sign_in_at: Set(None),
-        email_verified: Set(true),
-        totp_secret: Set(None),
-        totp_enabled_at: Set(None),
-        totp_last_step: Set(None),
-    }
-    .insert(db)
-    .await?;
+    let mut account =
+        crate::auth::users::new_account(b.email, b.name.to_owned(), Role::BuyerAdmin, now);
+    account.id = Set(id);
+    account.email_verified = Set(true);
+    account.locale = Set(Some(b.locale.to_owned()));
+    account.insert(db).await?;
     let company = crate::auth::companies::onboard(
         db,
         id,

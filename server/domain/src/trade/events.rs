@@ -73,6 +73,21 @@ pub enum TradeEvent {
 }
 
 impl TradeEvent {
+    /// Every kind [`TradeEvent::kind`] gives.
+    pub const KINDS: &'static [&'static str] = &[
+        "rfq_submitted",
+        "info_requested",
+        "info_provided",
+        "rfq_declined",
+        "rfq_cancelled",
+        "quote_sent",
+        "quote_countered",
+        "quote_declined",
+        "quote_accepted",
+        "order_transitioned",
+        "message_posted",
+    ];
+
     /// The event's kind as stored in `outbox.kind`.
     pub fn kind(&self) -> &'static str {
         match self {
@@ -109,5 +124,7 @@ mod tests {
         assert_eq!(json["to"], "export_cleared");
         assert_eq!(json["source"], "api");
         assert_eq!(serde_json::from_value::<TradeEvent>(json).unwrap(), e);
+        assert!(TradeEvent::KINDS.contains(&e.kind()));
+        assert_eq!(TradeEvent::KINDS.len(), 11, "one per variant");
     }
 }

@@ -109,3 +109,11 @@ pub struct ExportDataForm {
     #[serde(default)]
     pub shipment_references: String,
 }
+
+/// The message thread's limits (`messages`), which the browser's form shows: the largest
+/// file accepted,
+pub const MAX_ATTACHMENT_BYTES: usize = 10 * 1024 * 1024;
+/// files per message,
+pub const MAX_ATTACHMENTS: usize = 5;
+/// and the longest message.
+pub const MAX_BODY_CHARS: usize = 4000;

@@ -25,12 +25,7 @@ use crate::entities::{attachment, rfq, rfq_message, user};
 use crate::views::time_text;
 use crate::{DomainError, DomainResult};
 
-/// The largest file accepted.
-pub const MAX_ATTACHMENT_BYTES: usize = 10 * 1024 * 1024;
-/// Files per message.
-pub const MAX_ATTACHMENTS: usize = 5;
-/// The longest message.
-pub const MAX_BODY_CHARS: usize = 4000;
+pub use super::forms::{MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, MAX_BODY_CHARS};
 
 /// The kinds of file a thread accepts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

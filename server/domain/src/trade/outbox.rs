@@ -22,11 +22,27 @@ pub async fn enqueue<C: ConnectionTrait>(
     event: &TradeEvent,
     now: DateTime<Utc>,
 ) -> DomainResult<Uuid> {
+    enqueue_kind(
+        db,
+        event.kind(),
+        serde_json::to_value(event).unwrap_or_default(),
+        now,
+    )
+    .await
+}
+
+/// Writes a message of any kind (`notify::enqueue_mail` writes `mail`).
+pub async fn enqueue_kind<C: ConnectionTrait>(
+    db: &C,
+    kind: &str,
+    payload: serde_json::Value,
+    now: DateTime<Utc>,
+) -> DomainResult<Uuid> {
     let id = Uuid::now_v7();
     outbox_message::ActiveModel {
         id: Set(id),
-        kind: Set(event.kind().to_owned()),
-        payload: Set(serde_json::to_value(event).unwrap_or_default()),
+        kind: Set(kind.to_owned()),
+        payload: Set(payload),
         created_at: Set(now),
         available_at: Set(now),
         attempts: Set(0),
@@ -118,6 +134,21 @@ pub async fn complete<C: ConnectionTrait>(
         .exec(db)
         .await?;
     Ok(())
+}
+
+/// Marks a claimed message done and replaces what it keeps (a sent mail's secrets blanked).
+pub async fn complete_with<C: ConnectionTrait>(
+    db: &C,
+    id: Uuid,
+    payload: serde_json::Value,
+    now: DateTime<Utc>,
+) -> DomainResult<()> {
+    outbox_message::Entity::update_many()
+        .col_expr(outbox_message::Column::Payload, payload.into())
+        .filter(outbox_message::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    complete(db, id, now).await
 }
 
 /// Gives a claimed message back with the error, to be tried again from `retry_at`.

@@ -10,6 +10,7 @@ mod catalog_repo;
 mod logistics_adapters;
 mod logistics_routing;
 mod logistics_shipment;
+mod notify_repo;
 mod people_repo;
 mod trade_demo;
 mod trade_messages;

@@ -1,0 +1,1 @@
+export function startSmtp(options: { port: number; dir: string }): Promise<{ close: () => Promise<void> }>;
