@@ -133,6 +133,11 @@ pub fn attachment(id: &str) -> String {
     format!("/attachments/{id}")
 }
 
+/// An RFQ's quote as a PDF in `locale` (the version the caller may see).
+pub fn quote_pdf(number: &str, locale: Locale) -> String {
+    format!("/rfqs/{number}/quote.pdf?locale={}", locale.tag())
+}
+
 /// The buyer company's orders.
 pub fn orders(locale: Locale) -> String {
     localized(locale, "/orders")

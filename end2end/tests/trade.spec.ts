@@ -193,6 +193,10 @@ test.describe("the buying flow", () => {
     await hydrated(buyer);
     await expect(buyer.getByText("What changed from version 1 to version 2")).toBeVisible();
     await expect(buyer.getByTestId("quote-change")).toContainText("21.5");
+    // The quote as a PDF, at the version the buyer sees.
+    const [quotePdf] = await Promise.all([buyer.waitForEvent("download"), buyer.getByTestId("quote-pdf").first().click()]);
+    expect(quotePdf.suggestedFilename()).toMatch(/^Q-\d{4}-\d{5}-v2-en\.pdf$/);
+    expect(readFileSync(await quotePdf.path()).subarray(0, 5).toString()).toBe("%PDF-");
     await buyer.getByTestId("accept-quote").click();
     await expect(buyer).toHaveURL(/\/en\/orders\/ORD-\d{4}-\d{5}$/);
     const orderUrl = new URL(buyer.url()).pathname;
@@ -253,6 +257,9 @@ test("the quote form and the buyer's pages without JavaScript or signed out", as
   } else {
     await expect(page.getByTestId("rfq-needs-js")).toBeVisible();
   }
+  // The quote PDF link signed out leads to signing in, and back to the PDF afterwards.
+  await page.goto("/rfqs/RFQ-2026-00001/quote.pdf?locale=ja");
+  await expect(page).toHaveURL(/\/ja\/sign-in\?next=%2Frfqs%2FRFQ-2026-00001%2Fquote\.pdf/);
   for (const path of ["/en/rfqs", "/en/orders", "/en/orders/ORD-2026-00001", "/en/rfqs/RFQ-2026-00001"]) {
     const res = await page.goto(path);
     expect(res?.status()).toBe(401);

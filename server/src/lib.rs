@@ -13,6 +13,7 @@ pub mod http_layers;
 pub mod mailer;
 pub mod maintenance;
 pub mod page_cache;
+pub mod quote_pdf;
 pub mod rate_limit;
 pub mod routes;
 pub mod startup;

@@ -348,6 +348,17 @@ impl Application {
                 "no PORTFRONT_SMTP_URL: mail (sign-in codes, notifications) waits in the outbox; staff read it at /en/admin/outbox"
             );
         }
+        let fonts = domain::pdf::fonts::report();
+        let missing = fonts.missing_packages();
+        if missing.is_empty() {
+            tracing::info!(?fonts.scripts, "PDF fonts for CJK and Thai found");
+        } else {
+            tracing::warn!(
+                ?fonts.scripts,
+                "PDFs will show empty boxes for some scripts: install Debian's {} (make tools does) or put the Noto fonts under PORTFRONT_FONT_DIR",
+                missing.join(" ")
+            );
+        }
         let mail_waiting = std::sync::Arc::new(tokio::sync::Notify::new());
         Ok(Self {
             listener,

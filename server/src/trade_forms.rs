@@ -9,6 +9,8 @@
 //!   (anyone else gets 404, as for an unknown id), always as a download
 //!   (`Content-Disposition: attachment`, `nosniff`, a CSP that runs nothing).
 //!
+//! - `GET /rfqs/{number}/quote.pdf?locale=…`: the RFQ's quote as a PDF in one of the UI's
+//!   languages, to the same two parties (`crate::quote_pdf`).
 //! - `GET /notifications/{id}?locale=…`: marks the person's notification read and sends them
 //!   to the RFQ or order page of their side; `POST /notifications/read-all` (`csrf`,
 //!   `locale`) marks them all read.
@@ -51,6 +53,7 @@ pub fn router() -> Router<ServerState> {
         ));
     Router::new()
         .route("/attachments/{id}", get(download))
+        .route("/rfqs/{number}/quote.pdf", get(crate::quote_pdf::download))
         .route("/notifications/read-all", post(read_all_notifications))
         .route("/notifications/{id}", get(open_notification))
         .merge(uploads)
@@ -111,7 +114,10 @@ async fn read_form(mut multipart: Multipart) -> Result<MessageForm, ReadError> {
 
 /// The buying flow's caller for a signed-in session: staff act for the exporter (when the
 /// two-step rule lets them into the admin panel), anyone else for their company.
-async fn caller_of(state: &ServerState, session: &ActiveSession) -> Result<Caller, Response> {
+pub(crate) async fn caller_of(
+    state: &ServerState,
+    session: &ActiveSession,
+) -> Result<Caller, Response> {
     if session.user.role.is_staff() {
         if app::session::staff_two_factor_missing(&state.app, session) {
             return Err(StatusCode::FORBIDDEN.into_response());
@@ -126,7 +132,7 @@ async fn caller_of(state: &ServerState, session: &ActiveSession) -> Result<Calle
     Ok(caller)
 }
 
-fn unavailable(e: &DomainError) -> Response {
+pub(crate) fn unavailable(e: &DomainError) -> Response {
     tracing::error!(error = %e, "buying-flow form failed");
     (
         StatusCode::SERVICE_UNAVAILABLE,
@@ -135,7 +141,7 @@ fn unavailable(e: &DomainError) -> Response {
         .into_response()
 }
 
-fn not_found() -> Response {
+pub(crate) fn not_found() -> Response {
     (StatusCode::NOT_FOUND, "Not found.").into_response()
 }
 
@@ -285,7 +291,7 @@ fn sending_page(headers: &http::HeaderMap, number: &str) -> (Locale, Party) {
 }
 
 /// Record numbers are letters, digits and dashes (`RFQ-2026-00012`).
-fn is_record_number(n: &str) -> bool {
+pub(crate) fn is_record_number(n: &str) -> bool {
     !n.is_empty() && n.len() <= 40 && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
 }
 
@@ -428,7 +434,7 @@ async fn read_all_notifications(
 
 /// `attachment; filename="<ASCII fallback>"; filename*=UTF-8''<percent-encoded name>`
 /// (RFC 6266), so every browser saves the file under its name, in any script.
-fn content_disposition(name: &str) -> String {
+pub(crate) fn content_disposition(name: &str) -> String {
     let ascii: String = name
         .chars()
         .map(|c| {

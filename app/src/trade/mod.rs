@@ -6,6 +6,8 @@
 
 pub mod messages;
 pub mod orders;
+#[cfg(feature = "ssr")]
+pub mod quote_sheet;
 pub mod quote_view;
 pub mod rfq_form;
 pub mod rfqs;

@@ -115,10 +115,37 @@ pub fn PricedLines(
     }
 }
 
+/// The languages a quote PDF is offered in: the reader's first, then English (for the
+/// buyer the page's language; for staff the language of the buyer who sent the RFQ).
+pub fn pdf_locales(first: Option<Locale>) -> Vec<Locale> {
+    let mut list: Vec<Locale> = first.into_iter().collect();
+    if !list.contains(&Locale::En) {
+        list.push(Locale::En);
+    }
+    list
+}
+
 /// The quote at the version shown, with its changes and counters.
 #[component]
-pub fn QuoteSection(locale: Locale, quote: QuoteView, buyer: bool) -> impl IntoView {
+pub fn QuoteSection(
+    locale: Locale,
+    quote: QuoteView,
+    buyer: bool,
+    /// The RFQ the quote answers (its PDF's address).
+    rfq_number: String,
+    /// The languages the PDF is offered in.
+    pdf_locales: Vec<Locale>,
+) -> impl IntoView {
     let t = locale.messages();
+    let pdf_links = pdf_locales
+        .into_iter()
+        .map(|l| {
+            let label = fill(t.quote_pdf_download, &[("language", &l.native_name())]);
+            view! {
+                <li><a href=crate::paths::quote_pdf(&rfq_number, l) download data-testid="quote-pdf" hreflang=l.tag()>{label}</a></li>
+            }
+        })
+        .collect_view();
     let q = quote;
     let vocabulary = if buyer { "quote_buyer" } else { "quote" };
     let status = if buyer {
@@ -262,6 +289,10 @@ pub fn QuoteSection(locale: Locale, quote: QuoteView, buyer: bool) -> impl IntoV
             </dl>
             <PricedLines locale currency=q.currency.clone() lines=priced subtotal=q.subtotal.clone()
                 freight=q.freight.clone() insurance=q.insurance.clone() total=q.total.clone() testid="quote" />
+            <nav class="downloads" aria-label=t.quote_pdf_downloads>
+                <span class="muted">{t.quote_pdf_downloads}": "</span>
+                <ul class="inline-list">{pdf_links}</ul>
+            </nav>
             {q.internal_notes.clone().filter(|n| !n.is_empty()).map(|n| view! {
                 <div class="internal-notes"><h3>{t.quote_internal_notes}</h3><p class="pre">{n}</p></div>
             })}

@@ -10,7 +10,7 @@ use domain::trade::forms::{CounterForm, CounterLineForm};
 use domain::trade::views::{QuoteView, RfqDetail};
 
 use super::messages::{MessageOutcome, MessageThread};
-use super::quote_view::{QuoteSection, RfqLines};
+use super::quote_view::{QuoteSection, RfqLines, pdf_locales};
 use super::server_fns::{TakeQuoteStep, TakeRfqStep, get_rfq, get_rfq_thread, list_my_rfqs};
 use super::{Fact, History, StatusBadge, port_shown};
 use crate::account::server_fns::get_viewer;
@@ -161,7 +161,7 @@ pub fn RfqPage() -> impl IntoView {
                                 <h2>{t.rfq_lines_title}</h2>
                                 <RfqLines locale lines=r.lines.clone() currency=r.currency.clone() />
                                 {match quote.clone() {
-                                    Some(q) => view! { <QuoteSection locale quote=q buyer=true /> }.into_any(),
+                                    Some(q) => view! { <QuoteSection locale quote=q buyer=true rfq_number=r.number.clone() pdf_locales=pdf_locales(Some(locale)) /> }.into_any(),
                                     None if r.status == "submitted" || r.status == "info_requested" => view! {
                                         <section class="panel empty-state" data-testid="quote-pending"><p>{t.rfq_quote_pending}</p></section>
                                     }.into_any(),

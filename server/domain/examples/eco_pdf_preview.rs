@@ -1,6 +1,7 @@
 //! Writes sample e-CO PDFs — a certificate with 3 goods items, one with 50 (several sheets), a
-//! declaration of origin — to `target/eco-pdf-preview/`, and PNG renderings of their pages
-//! where Debian's `pdftoppm` is installed, for a person to look at the layout.
+//! declaration of origin — and sample quote PDFs (Japanese, Korean, a 40-line one over several
+//! pages) to `target/eco-pdf-preview/`, and PNG renderings of their pages where Debian's
+//! `pdftoppm` is installed, for a person to look at the layout.
 //!
 //!     make eco-pdf-preview    (cargo run -p domain --example eco_pdf_preview)
 
@@ -10,6 +11,16 @@ use domain::eco::content::OriginContent;
 use domain::eco::pdf::{PdfOptions, render_counting_pages};
 use domain::eco::proof::parse_datetime;
 use domain::eco::{sample, vc};
+
+/// Writes PNG pages beside the PDF when `pdftoppm` is there; tells whether it did.
+fn png_pages(path: &std::path::Path, dir: &std::path::Path, name: &str) -> bool {
+    std::process::Command::new("pdftoppm")
+        .args(["-png", "-r", "80"])
+        .arg(path)
+        .arg(dir.join(name))
+        .status()
+        .is_ok_and(|s| s.success())
+}
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/eco-pdf-preview");
@@ -38,15 +49,27 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let (pdf, sheets) = render_counting_pages(&content, &signed, &options)?;
         let path = dir.join(format!("{name}.pdf"));
         std::fs::write(&path, pdf)?;
-        let png = std::process::Command::new("pdftoppm")
-            .args(["-png", "-r", "80"])
-            .arg(&path)
-            .arg(dir.join(name))
-            .status()
-            .is_ok_and(|s| s.success());
+        let png = png_pages(&path, &dir, name);
         writeln!(
             std::io::stdout(),
             "{} ({sheets} sheet(s)){}",
+            path.display(),
+            if png { ", PNG pages beside it" } else { "" }
+        )?;
+    }
+    for (name, language, lines) in [
+        ("quote-ja", "ja", 4),
+        ("quote-ko", "ko", 2),
+        ("quote-40-lines", "ja", 40),
+    ] {
+        let (pdf, pages) =
+            domain::trade::quote_pdf::render(&domain::trade::quote_pdf::sample(language, lines))?;
+        let path = dir.join(format!("{name}.pdf"));
+        std::fs::write(&path, pdf)?;
+        let png = png_pages(&path, &dir, name);
+        writeln!(
+            std::io::stdout(),
+            "{} ({pages} page(s)){}",
             path.display(),
             if png { ", PNG pages beside it" } else { "" }
         )?;

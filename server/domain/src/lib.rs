@@ -17,6 +17,8 @@ pub mod form;
 pub mod logistics;
 pub mod money;
 pub mod notify;
+#[cfg(feature = "pdf")]
+pub mod pdf;
 #[cfg(any(feature = "eco", feature = "auth"))]
 pub mod private_file;
 pub mod trade;

@@ -514,3 +514,164 @@ async fn without_a_mail_server_the_code_waits_in_the_outbox_and_signs_the_buyer_
     assert!(location(&h).contains("error=expired"), "{}", location(&h));
     assert!(session_set(&h).is_none());
 }
+
+/// An RFQ of the person's company with a quote sent to the buyer (`true`) or without a quote.
+async fn rfq_with_quote(db: &sea_orm::DatabaseConnection, email: &str, quoted: bool) -> String {
+    use domain::entities::{quote, rfq, user};
+    let u = user::Entity::find()
+        .filter(user::Column::Email.eq(email))
+        .one(db)
+        .await
+        .expect("users")
+        .expect("demo buyer");
+    let company: uuid::Uuid = domain::auth::companies::company_of(db, u.id)
+        .await
+        .expect("company")
+        .expect("demo company")
+        .id
+        .parse()
+        .expect("uuid");
+    let rfqs = rfq::Entity::find()
+        .filter(rfq::Column::CompanyId.eq(company))
+        .all(db)
+        .await
+        .expect("rfqs");
+    let quotes = quote::Entity::find().all(db).await.expect("quotes");
+    rfqs.iter()
+        .find(|r| {
+            let sent = quotes.iter().any(|q| {
+                q.rfq_id == r.id && matches!(q.status.as_str(), "sent" | "countered" | "accepted")
+            });
+            let any = quotes.iter().any(|q| q.rfq_id == r.id);
+            if quoted { sent } else { !any }
+        })
+        .expect("a demo RFQ of that kind")
+        .number
+        .clone()
+}
+
+/// The fonts a PDF embeds (`/BaseFont /ABCDEF+NotoSansCJKjp-Regular` → `NotoSansCJKjp-Regular`).
+fn embedded_fonts(pdf: &[u8]) -> Vec<String> {
+    String::from_utf8_lossy(pdf)
+        .split("/BaseFont")
+        .skip(1)
+        .filter_map(|rest| {
+            rest.trim_start()
+                .trim_start_matches('/')
+                .split(|c: char| c.is_whitespace() || c == '/' || c == '>')
+                .next()
+        })
+        .map(|n| n.split('+').next_back().unwrap_or(n).to_owned())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_quote_pdf_is_drawn_in_the_buyers_language_for_the_two_parties_only() {
+    let t = demo_app().await;
+    let jiwoo = "jiwoo.park@busan-trading.example";
+    let buyer = session_of(&t.db, jiwoo).await;
+    let kenji = session_of(&t.db, "kenji.mori@osaka-kogyo.example").await;
+    let staff = session_of(&t.db, "sam@harbourline.example").await;
+    let stranger = session_of(&t.db, "thu.nguyen@saigon-parts.example").await;
+    let number = rfq_with_quote(&t.db, jiwoo, true).await;
+    let unquoted = rfq_with_quote(&t.db, "kenji.mori@osaka-kogyo.example", false).await;
+    let url = |locale: &str| format!("/rfqs/{number}/quote.pdf?locale={locale}");
+
+    // The buyer's page offers it in Korean (the page's language) and English.
+    let (_, _, page) = send(&t.app, get_as(&format!("/ko/rfqs/{number}"), Some(&buyer))).await;
+    let text = String::from_utf8_lossy(&page).into_owned();
+    assert!(
+        text.contains(&format!("href=\"{}\"", url("ko"))),
+        "Korean PDF link"
+    );
+    assert!(
+        text.contains(&format!("href=\"{}\"", url("en"))),
+        "English PDF link"
+    );
+
+    let (status, h, pdf) = send(&t.app, get_as(&url("ko"), Some(&buyer))).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(h[header::CONTENT_TYPE], "application/pdf");
+    assert!(pdf.starts_with(b"%PDF-"));
+    let disposition = h[header::CONTENT_DISPOSITION].to_str().expect("ascii");
+    assert!(
+        disposition.starts_with("attachment;") && disposition.contains("-ko.pdf"),
+        "{disposition}"
+    );
+    assert!(
+        h[header::CACHE_CONTROL]
+            .to_str()
+            .expect("ascii")
+            .contains("no-store")
+    );
+    let fonts = embedded_fonts(&pdf);
+    assert!(
+        fonts.iter().any(|f| f.starts_with("NotoSansCJKkr")),
+        "Korean labels are drawn with the Korean CJK face: {fonts:?}"
+    );
+    let (status, _, english) = send(&t.app, get_as(&url("en"), Some(&buyer))).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        !embedded_fonts(&english)
+            .iter()
+            .any(|f| f.starts_with("NotoSansCJK")),
+        "an English quote of romanised names needs no CJK font"
+    );
+
+    // The same PDF in Japanese takes the Japanese face.
+    let (_, _, japanese) = send(&t.app, get_as(&url("ja"), Some(&buyer))).await;
+    assert!(
+        embedded_fonts(&japanese)
+            .iter()
+            .any(|f| f.starts_with("NotoSansCJKjp"))
+    );
+    // Staff get it too, and their page offers the buyer's language (ko) and English.
+    let (status, _, _) = send(&t.app, get_as(&url("en"), Some(&staff))).await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, _, page) = send(
+        &t.app,
+        get_as(&format!("/en/admin/rfqs/{number}"), Some(&staff)),
+    )
+    .await;
+    let text = String::from_utf8_lossy(&page).into_owned();
+    assert!(
+        text.contains(&format!("href=\"{}\"", url("ko"))),
+        "the buyer's language for staff"
+    );
+
+    // Another company's member, an unknown number, no quote yet: not found.
+    let (status, _, _) = send(&t.app, get_as(&url("ko"), Some(&stranger))).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _, _) = send(
+        &t.app,
+        get_as("/rfqs/RFQ-2099-99999/quote.pdf", Some(&buyer)),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _, body) = send(
+        &t.app,
+        get_as(
+            &format!("/rfqs/{unquoted}/quote.pdf?locale=en"),
+            Some(&kenji),
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(String::from_utf8_lossy(&body).contains("no quote yet"));
+    // A language the site does not speak: a 400 that lists those it does.
+    let (status, _, body) = send(&t.app, get_as(&url("fr"), Some(&buyer))).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let body = String::from_utf8_lossy(&body).into_owned();
+    assert!(
+        body.contains("\"fr\"") && body.contains("ja") && body.contains("zh-Hans"),
+        "{body}"
+    );
+    // Signed out: to the sign-in page, and back to the PDF afterwards.
+    let (status, h, _) = send(&t.app, get_as(&url("ja"), None)).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(
+        location(&h).starts_with("/ja/sign-in?next=%2Frfqs%2F"),
+        "{}",
+        location(&h)
+    );
+}

@@ -24,7 +24,7 @@ use crate::components::status::{ErrorPanel, Loading};
 use crate::i18n::{Locale, fill, use_i18n, use_locale};
 use crate::paths;
 use crate::trade::messages::{MessageOutcome, MessageThread};
-use crate::trade::quote_view::{QuoteSection, RfqLines};
+use crate::trade::quote_view::{QuoteSection, RfqLines, pdf_locales};
 use crate::trade::rfqs::{RfqFacts, web_confirm};
 use crate::trade::server_fns::{TakeQuoteStep, TakeRfqStep, get_rfq, get_rfq_thread};
 use crate::trade::{History, StatusBadge, port_shown, status_name};
@@ -202,7 +202,10 @@ pub fn AdminRfqPage() -> impl IntoView {
                             <RfqFacts locale rfq=r.clone() buyer=false />
                             <h2>{t.rfq_lines_title}</h2>
                             <RfqLines locale lines=r.lines.clone() currency=r.currency.clone() />
-                            {r.quote.clone().map(|q| view! { <QuoteSection locale quote=q buyer=false /> })}
+                            {r.quote.clone().map(|q| view! {
+                                <QuoteSection locale quote=q buyer=false rfq_number=r.number.clone()
+                                    pdf_locales=pdf_locales(r.buyer_locale.as_deref().and_then(Locale::from_tag)) />
+                            })}
                             <StaffRfqPanel locale rfq=panel />
                             <MessageThread locale number=r.number.clone() thread outcome />
                             <h2>{t.trade_history_title}</h2>

@@ -3,46 +3,24 @@
 //! the verification URL, and the signed VC JSON embedded as an associated file.
 //!
 //! Drawn with `krilla` (typst's PDF writer: PDF/A-3 validation, embedded files, font subsetting)
-//! and Noto Sans from the `notosans` crate. The font covers Latin, Greek and Cyrillic; names in
-//! CJK scripts need a CJK font added here.
+//! through `crate::pdf`: Noto Sans compiled in, Noto Sans CJK and Thai from the machine, chosen
+//! per character, so exporter, producer and consignee names in any RCEP script print as glyphs
+//! (Han forms as the importing country writes them).
 
-use std::sync::LazyLock;
-
-use chrono::{DateTime, Datelike, Timelike, Utc};
+use chrono::{DateTime, Utc};
 use krilla::Document;
 use krilla::SerializeSettings;
 use krilla::color::rgb;
 use krilla::configure::{Archival, ConfigurationBuilder};
 use krilla::embed::{AssociationKind, EmbeddedFile, MimeType};
-use krilla::geom::{PathBuilder, Point, Rect};
-use krilla::metadata::{DateTime as PdfDateTime, Metadata};
-use krilla::num::NormalizedF32;
-use krilla::page::PageSettings;
-use krilla::paint::{Fill, Stroke};
-use krilla::surface::Surface;
-use krilla::text::{Font, TextDirection};
+use krilla::metadata::Metadata;
 use serde_json::Value;
-use thiserror::Error;
 
 use super::content::{Attestation, DocumentKind, GoodsItem, OriginContent, Party, Producer};
 use crate::money::format_decimal;
-
-/// Why a PDF could not be produced.
-#[derive(Debug, Clone, PartialEq, Eq, Error)]
-pub enum PdfError {
-    #[error("the embedded font could not be loaded")]
-    Font,
-    #[error("the verification URL is too long for a QR code")]
-    QrCode,
-    #[error("the PDF could not be written: {0}")]
-    Write(String),
-}
-
-impl From<PdfError> for crate::DomainError {
-    fn from(e: PdfError) -> Self {
-        crate::DomainError::invalid("e-CO PDF", e.to_string())
-    }
-}
+pub use crate::pdf::PdfError;
+use crate::pdf::pen::PAD;
+use crate::pdf::{A4_H, A4_W, FontSet, HanStyle, Pen, Weight, a4, pdf_date};
 
 /// What the PDF needs besides the content.
 #[derive(Debug, Clone)]
@@ -53,208 +31,10 @@ pub struct PdfOptions {
     pub generated_at: DateTime<Utc>,
 }
 
-const A4_W: f32 = 595.28;
-const A4_H: f32 = 841.89;
 const MARGIN: f32 = 28.0;
 const INNER: f32 = A4_W - 2.0 * MARGIN;
-const PAD: f32 = 3.5;
 /// Height of boxes 14–17 at the foot of the first sheet.
 const BOTTOM_BOXES: f32 = 200.0;
-
-/// Glyph advances of the two faces, for wrapping text into boxes.
-struct Metrics {
-    regular: Vec<f32>,
-    bold: Vec<f32>,
-}
-
-fn advances(data: &[u8]) -> Option<Vec<f32>> {
-    let face = ttf_parser::Face::parse(data, 0).ok()?;
-    let upem = f32::from(face.units_per_em());
-    // Advances for U+0000..U+024F (Latin, Latin-1, Latin Extended A/B); others use 'M'.
-    Some(
-        (0u32..0x250)
-            .map(|cp| {
-                char::from_u32(cp)
-                    .and_then(|c| face.glyph_index(c))
-                    .and_then(|g| face.glyph_hor_advance(g))
-                    .map_or(0.6, |a| f32::from(a) / upem)
-            })
-            .collect(),
-    )
-}
-
-static FONTS: LazyLock<Option<(Font, Font, Metrics)>> = LazyLock::new(|| {
-    let regular = Font::new(notosans::REGULAR_TTF.into(), 0)?;
-    let bold = Font::new(notosans::BOLD_TTF.into(), 0)?;
-    let metrics = Metrics {
-        regular: advances(notosans::REGULAR_TTF)?,
-        bold: advances(notosans::BOLD_TTF)?,
-    };
-    Some((regular, bold, metrics))
-});
-
-#[derive(Clone, Copy)]
-enum Weight {
-    Regular,
-    Bold,
-}
-
-struct Pen<'a, 'b> {
-    s: &'a mut Surface<'b>,
-    regular: Font,
-    bold: Font,
-    metrics: &'a Metrics,
-}
-
-impl Pen<'_, '_> {
-    fn width(&self, text: &str, size: f32, weight: Weight) -> f32 {
-        let table = match weight {
-            Weight::Regular => &self.metrics.regular,
-            Weight::Bold => &self.metrics.bold,
-        };
-        text.chars()
-            .map(|c| table.get(c as usize).copied().unwrap_or(0.6))
-            .sum::<f32>()
-            * size
-    }
-
-    fn text(&mut self, x: f32, y: f32, size: f32, weight: Weight, text: &str) {
-        if text.is_empty() {
-            return;
-        }
-        let font = match weight {
-            Weight::Regular => self.regular.clone(),
-            Weight::Bold => self.bold.clone(),
-        };
-        self.s.draw_text(
-            Point::from_xy(x, y),
-            font,
-            size,
-            text,
-            false,
-            TextDirection::Auto,
-        );
-    }
-
-    fn centred(&mut self, cx: f32, y: f32, size: f32, weight: Weight, text: &str) {
-        let w = self.width(text, size, weight);
-        self.text(cx - w / 2.0, y, size, weight, text);
-    }
-
-    /// Breaks `text` into lines no wider than `width`.
-    fn wrap(&self, text: &str, width: f32, size: f32, weight: Weight) -> Vec<String> {
-        let mut lines = Vec::new();
-        for paragraph in text.split('\n') {
-            let mut line = String::new();
-            for word in paragraph.split_whitespace() {
-                let candidate = if line.is_empty() {
-                    word.to_owned()
-                } else {
-                    format!("{line} {word}")
-                };
-                if self.width(&candidate, size, weight) <= width || line.is_empty() {
-                    line = candidate;
-                    // A single word wider than the box is cut by characters.
-                    while self.width(&line, size, weight) > width && line.chars().count() > 1 {
-                        let mut head = String::new();
-                        for c in line.chars() {
-                            if self.width(&format!("{head}{c}"), size, weight) > width {
-                                break;
-                            }
-                            head.push(c);
-                        }
-                        let rest = line[head.len()..].to_owned();
-                        lines.push(head);
-                        line = rest;
-                    }
-                } else {
-                    lines.push(std::mem::take(&mut line));
-                    line = word.to_owned();
-                }
-            }
-            lines.push(line);
-        }
-        lines
-    }
-
-    /// Writes wrapped text from the top-left corner; returns the height used.
-    fn block(
-        &mut self,
-        x: f32,
-        top: f32,
-        width: f32,
-        size: f32,
-        weight: Weight,
-        text: &str,
-    ) -> f32 {
-        let lead = size * 1.22;
-        let lines = self.wrap(text, width, size, weight);
-        for (i, line) in lines.iter().enumerate() {
-            self.text(x, top + size + lead * i as f32, size, weight, line);
-        }
-        lead * lines.len() as f32
-    }
-
-    fn stroke_rect(&mut self, x: f32, y: f32, w: f32, h: f32, width: f32) {
-        let Some(rect) = Rect::from_xywh(x, y, w, h) else {
-            return;
-        };
-        let mut pb = PathBuilder::new();
-        pb.push_rect(rect);
-        if let Some(path) = pb.finish() {
-            self.s.set_fill(None);
-            self.s.set_stroke(Some(Stroke {
-                width,
-                ..Stroke::default()
-            }));
-            self.s.draw_path(&path);
-            self.s.set_stroke(None);
-            self.s.set_fill(Some(Fill::default()));
-        }
-    }
-
-    fn fill_rects(&mut self, rects: &[(f32, f32, f32, f32)], color: rgb::Color) {
-        let mut pb = PathBuilder::new();
-        for &(x, y, w, h) in rects {
-            if let Some(r) = Rect::from_xywh(x, y, w, h) {
-                pb.push_rect(r);
-            }
-        }
-        if let Some(path) = pb.finish() {
-            self.s.set_stroke(None);
-            self.s.set_fill(Some(Fill {
-                paint: color.into(),
-                opacity: NormalizedF32::ONE,
-                rule: Default::default(),
-            }));
-            self.s.draw_path(&path);
-            self.s.set_fill(Some(Fill::default()));
-        }
-    }
-
-    fn checkbox(&mut self, x: f32, y: f32, checked: bool, label: &str, size: f32) {
-        self.stroke_rect(x, y, 8.0, 8.0, 0.7);
-        if checked {
-            self.text(x + 1.1, y + 7.3, 8.5, Weight::Bold, "X");
-        }
-        self.text(x + 12.0, y + 7.2, size, Weight::Regular, label);
-    }
-
-    /// A box with its number and caption; returns the y where content starts.
-    fn labelled(&mut self, x: f32, y: f32, w: f32, h: f32, caption: &str) -> f32 {
-        self.stroke_rect(x, y, w, h, 0.8);
-        let used = self.block(x + PAD, y + 1.5, w - 2.0 * PAD, 6.3, Weight::Bold, caption);
-        y + 1.5 + used + 1.0
-    }
-
-    fn set_colour(&mut self, color: rgb::Color) {
-        self.s.set_fill(Some(Fill {
-            paint: color.into(),
-            opacity: NormalizedF32::ONE,
-            rule: Default::default(),
-        }));
-    }
-}
 
 fn party_text(p: &Party) -> String {
     format!(
@@ -444,26 +224,7 @@ fn qr(pen: &mut Pen<'_, '_>, x: f32, y: f32, size: f32, url: &str) -> Result<(),
 }
 
 fn stamp(pen: &mut Pen<'_, '_>, x: f32, y: f32, text: &str) {
-    let size = 11.0;
-    let w = pen.width(text, size, Weight::Bold) + 12.0;
-    pen.set_colour(rgb::Color::new(190, 20, 30));
-    pen.text(x + 6.0, y + 15.0, size, Weight::Bold, text);
-    pen.s.set_fill(Some(Fill::default()));
-    pen.s.set_stroke(Some(Stroke {
-        width: 1.6,
-        paint: rgb::Color::new(190, 20, 30).into(),
-        ..Stroke::default()
-    }));
-    if let Some(r) = Rect::from_xywh(x, y, w, 21.0) {
-        let mut pb = PathBuilder::new();
-        pb.push_rect(r);
-        if let Some(path) = pb.finish() {
-            pen.s.set_fill(None);
-            pen.s.draw_path(&path);
-        }
-    }
-    pen.s.set_stroke(None);
-    pen.s.set_fill(Some(Fill::default()));
+    pen.stamp(x, y, text);
 }
 
 fn page_footer(pen: &mut Pen<'_, '_>, page: usize, pages: usize, number: &str, url: &str) {
@@ -495,8 +256,8 @@ pub fn render_counting_pages(
     signed_vc: &Value,
     options: &PdfOptions,
 ) -> Result<(Vec<u8>, usize), PdfError> {
-    let (regular, bold, metrics) = FONTS.as_ref().ok_or(PdfError::Font)?;
     let d = content.data();
+    let fonts = FontSet::new(HanStyle::for_country(d.importing_party.as_str()))?;
     let is_co = d.kind == DocumentKind::CertificateOfOrigin;
     let number = d.number.as_str();
 
@@ -509,15 +270,7 @@ pub fn render_counting_pages(
         ..SerializeSettings::default()
     };
     let mut document = Document::new_with(settings);
-    let g = options.generated_at;
-    let date = PdfDateTime::new(u16::try_from(g.year()).unwrap_or(2026))
-        .month(g.month() as u8)
-        .day(g.day() as u8)
-        .hour(g.hour() as u8)
-        .minute(g.minute() as u8)
-        .second(g.second() as u8)
-        .utc_offset_hour(0)
-        .utc_offset_minute(0);
+    let date = pdf_date(options.generated_at);
     let title = if is_co {
         "RCEP Certificate of Origin"
     } else {
@@ -552,14 +305,11 @@ pub fn render_counting_pages(
     let cont_limit = A4_H - MARGIN - 14.0;
     let mut pages: Vec<Vec<(usize, f32)>> = vec![Vec::new()];
     {
-        let mut page =
-            document.start_page_with(PageSettings::from_wh(A4_W, A4_H).ok_or(PdfError::Font)?);
+        let mut page = document.start_page_with(a4()?);
         let mut surface = page.surface();
         let pen = Pen {
             s: &mut surface,
-            regular: regular.clone(),
-            bold: bold.clone(),
-            metrics,
+            fonts: &fonts,
         };
         let mut y = first_table_top + 34.0;
         let mut limit = first_limit - 12.0;
@@ -575,14 +325,11 @@ pub fn render_counting_pages(
             }
             y += h;
         }
-        drop(pen);
         // Page 1 is drawn below with this surface.
         draw_first_page(
             &mut Pen {
                 s: &mut surface,
-                regular: regular.clone(),
-                bold: bold.clone(),
-                metrics,
+                fonts: &fonts,
             },
             content,
             options,
@@ -592,14 +339,11 @@ pub fn render_counting_pages(
         page.finish();
     }
     for (p, rows) in pages.iter().enumerate().skip(1) {
-        let mut page =
-            document.start_page_with(PageSettings::from_wh(A4_W, A4_H).ok_or(PdfError::Font)?);
+        let mut page = document.start_page_with(a4()?);
         let mut surface = page.surface();
         let mut pen = Pen {
             s: &mut surface,
-            regular: regular.clone(),
-            bold: bold.clone(),
-            metrics,
+            fonts: &fonts,
         };
         let kind = if is_co {
             "CERTIFICATE OF ORIGIN FORM RCEP"
@@ -673,7 +417,6 @@ pub fn render_counting_pages(
             number,
             &options.verification_url,
         );
-        drop(pen);
         surface.finish();
         page.finish();
     }

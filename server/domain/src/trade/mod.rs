@@ -26,6 +26,8 @@ pub mod outbox;
 #[cfg(feature = "trade")]
 pub mod queries;
 #[cfg(feature = "trade")]
+pub mod quote_pdf;
+#[cfg(feature = "trade")]
 pub mod store;
 
 use serde::{Deserialize, Serialize};

@@ -336,9 +336,18 @@ pub async fn rfq_detail<C: ConnectionTrait>(
         number: r.number.clone(),
         status: status.as_str().to_owned(),
         buyer_status: status.for_buyer().as_str().to_owned(),
-        company: super::store::company_ref(company, r.company_id),
+        company: super::store::company_ref(company.clone(), r.company_id),
         created_by: name_of(r.created_by)
             .map(|u| u.display_name.clone())
+            .unwrap_or_default(),
+        buyer_locale: if buyer {
+            None
+        } else {
+            name_of(r.created_by).and_then(|u| u.locale.clone())
+        },
+        buyer_address: company
+            .as_ref()
+            .map(|c| c.address.clone())
             .unwrap_or_default(),
         assignee: if buyer {
             None

@@ -201,6 +201,10 @@ pub struct RfqDetail {
     pub company: CompanyRef,
     /// Who sent it (staff only; buyers see their colleagues' names in their own list).
     pub created_by: String,
+    /// The UI language its sender reads (staff only: the quote PDF is offered in it).
+    pub buyer_locale: Option<String>,
+    /// The buyer company's postal address (printed on the quote PDF).
+    pub buyer_address: String,
     pub assignee: Option<StaffRef>,
     pub incoterm: String,
     pub named_place: String,
