@@ -105,27 +105,38 @@ test.describe("the buying flow", () => {
     await expect(buyer.getByText("Please correct the highlighted fields.")).toBeVisible();
     await expect(buyer.locator(".field.has-error")).toContainText("This field is required.");
     await buyer.getByLabel("Named place").fill("Cai Mep, Vietnam");
+    // Files go with the request: more than five are refused before anything is sent.
+    const files = buyer.locator("#rfq-files");
+    const spec = (name: string) => ({ name, mimeType: "application/pdf", buffer: Buffer.from(DRAWING) });
+    await files.setInputFiles(["a", "b", "c", "d", "e", "f"].map((n) => spec(`${n}.pdf`)));
+    await expect(buyer.getByTestId("rfq-files-error")).toHaveText("Attach at most 5 files to one message.");
     await buyer.getByTestId("send-rfq").click();
-    await expect(buyer).toHaveURL(/\/en\/rfqs\/RFQ-\d{4}-\d{5}\?sent=1$/);
+    await expect(buyer).toHaveURL(/\/en\/rfqs\/new$/);
+    await files.setInputFiles([spec("spec-sheet.pdf")]);
+    await expect(buyer.getByTestId("rfq-files-error")).toBeEmpty();
+    await buyer.getByTestId("send-rfq").click();
+    await expect(buyer).toHaveURL(/\/en\/rfqs\/RFQ-\d{4}-\d{5}\?message_sent=1&sent=1#messages$/);
     await expect(buyer.getByTestId("rfq-sent")).toBeVisible();
     await expect(buyer.getByTestId("quote-pending")).toBeVisible();
     const rfqNumber = buyer.url().match(/RFQ-\d{4}-\d{5}/)![0];
+    const thread = buyer.locator("#messages");
+    await expect(thread.getByTestId("message")).toHaveCount(1);
+    await expect(thread.getByTestId("message")).toContainText("Files sent with the request.");
+    await expect(thread.getByTestId("attachment-link")).toContainText("spec-sheet.pdf");
 
     // The buyer attaches the drawing on the RFQ's thread (a plain form: no JavaScript needed).
     // A file that only claims to be a PDF is refused by name, and nothing is kept.
-    const thread = buyer.locator("#messages");
-    await expect(thread.getByTestId("messages-empty")).toBeVisible();
     await thread.getByLabel("Your message").fill("Our drawing, revision C.");
     await thread.getByLabel("Attach files").setInputFiles({ name: "notes.pdf", mimeType: "application/pdf", buffer: Buffer.from("MZ this is not a PDF") });
     await thread.getByRole("button", { name: "Send message" }).click();
     await expect(buyer.getByTestId("message-error")).toHaveText("“notes.pdf” is not a PDF, PNG or JPEG file.");
-    await expect(thread.getByTestId("message")).toHaveCount(0);
+    await expect(thread.getByTestId("message")).toHaveCount(1);
     await thread.getByLabel("Your message").fill("Our drawing, revision C.");
     await thread.getByLabel("Attach files").setInputFiles({ name: "drawing-rev-c.pdf", mimeType: "application/pdf", buffer: Buffer.from(DRAWING) });
     await thread.getByRole("button", { name: "Send message" }).click();
     await expect(buyer.getByTestId("message-sent")).toBeVisible();
-    await expect(thread.getByTestId("message")).toContainText("Our drawing, revision C.");
-    const attachmentUrl = await thread.getByTestId("attachment-link").getAttribute("href");
+    await expect(thread.getByTestId("message").last()).toContainText("Our drawing, revision C.");
+    const attachmentUrl = await thread.getByTestId("attachment-link").last().getAttribute("href");
     expect(attachmentUrl).toMatch(/^\/attachments\/[0-9a-f-]{36}$/);
     await buyer.goto("/en/rfqs");
     await expect(buyer.getByTestId("rfq-row").filter({ hasText: rfqNumber })).toContainText("Under review");
@@ -143,8 +154,9 @@ test.describe("the buying flow", () => {
     await admin.goto(`/en/admin/rfqs/${rfqNumber}`);
     // Staff read the message and download the drawing, as a file with its name.
     const staffThread = admin.locator("#messages");
-    await expect(staffThread.getByTestId("message")).toContainText("Our drawing, revision C.");
-    const [download] = await Promise.all([admin.waitForEvent("download"), staffThread.getByTestId("attachment-link").click()]);
+    await expect(staffThread.getByTestId("message").filter({ hasText: "Our drawing, revision C." })).toHaveCount(1);
+    await expect(staffThread.getByTestId("attachment-link").first()).toContainText("spec-sheet.pdf");
+    const [download] = await Promise.all([admin.waitForEvent("download"), staffThread.getByTestId("attachment-link").filter({ hasText: "drawing-rev-c.pdf" }).click()]);
     expect(download.suggestedFilename()).toBe("drawing-rev-c.pdf");
     expect(readFileSync(await download.path()).toString()).toBe(DRAWING);
     await staffThread.getByLabel("Your message").fill("Received, we are quoting from revision C.");

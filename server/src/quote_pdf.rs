@@ -7,8 +7,8 @@
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
+use http::StatusCode;
 use http::request::Parts;
-use http::{HeaderValue, StatusCode, header};
 
 use app::i18n::Locale;
 use domain::DomainError;
@@ -16,9 +16,7 @@ use domain::trade::queries;
 
 use crate::auth::see_other;
 use crate::startup::ServerState;
-use crate::trade_forms::{
-    caller_of, content_disposition, is_record_number, not_found, unavailable,
-};
+use crate::trade_forms::{caller_of, file_download, is_record_number, not_found, unavailable};
 
 #[derive(serde::Deserialize)]
 pub struct PdfQuery {
@@ -113,27 +111,6 @@ pub async fn download(
             return StatusCode::INTERNAL_SERVER_ERROR.into_response();
         }
     };
-    let mut res = pdf.into_response();
-    let headers = res.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/pdf"),
-    );
     let name = app::trade::quote_sheet::file_name(&quote, locale);
-    if let Ok(v) = HeaderValue::from_str(&content_disposition(&name)) {
-        headers.insert(header::CONTENT_DISPOSITION, v);
-    }
-    headers.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static("default-src 'none'; sandbox"),
-    );
-    headers.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    headers.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, no-store"),
-    );
-    res
+    file_download(pdf, "application/pdf", &name)
 }

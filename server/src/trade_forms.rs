@@ -337,12 +337,18 @@ async fn download(
             return not_found();
         }
     };
+    file_download(bytes, &file.content_type, &file.file_name)
+}
+
+/// A private file as a download: its type, `Content-Disposition: attachment` with its name,
+/// `nosniff`, a CSP that runs nothing, never stored by caches.
+pub(crate) fn file_download(bytes: Vec<u8>, content_type: &str, file_name: &str) -> Response {
     let mut res = bytes.into_response();
     let headers = res.headers_mut();
-    if let Ok(v) = HeaderValue::from_str(&file.content_type) {
+    if let Ok(v) = HeaderValue::from_str(content_type) {
         headers.insert(header::CONTENT_TYPE, v);
     }
-    if let Ok(v) = HeaderValue::from_str(&content_disposition(&file.file_name)) {
+    if let Ok(v) = HeaderValue::from_str(&content_disposition(file_name)) {
         headers.insert(header::CONTENT_DISPOSITION, v);
     }
     headers.insert(
@@ -434,7 +440,7 @@ async fn read_all_notifications(
 
 /// `attachment; filename="<ASCII fallback>"; filename*=UTF-8''<percent-encoded name>`
 /// (RFC 6266), so every browser saves the file under its name, in any script.
-pub(crate) fn content_disposition(name: &str) -> String {
+fn content_disposition(name: &str) -> String {
     let ascii: String = name
         .chars()
         .map(|c| {

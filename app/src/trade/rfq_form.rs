@@ -1,6 +1,9 @@
 //! The RFQ form (`/{locale}/rfqs/new`): catalog products and free-text items, quantities with
 //! the products' MOQ and increment as warnings, target prices, Incoterm and named place, the
-//! destination port from the UN/LOCODE master, required-by date, PO number and notes.
+//! destination port from the UN/LOCODE master, required-by date, PO number, notes and files.
+//! The files (PDF, PNG, JPEG, checked for count and size here, sniffed by the server) go up
+//! right after the RFQ is created, as its first message (`POST /rfqs/{number}/messages`, the
+//! thread's multipart form), so they land under the same rules as any attachment.
 //!
 //! A visitor may fill it in signed out: the draft lives in this browser's `localStorage` and
 //! is there again after signing in and setting up the company. "Request a quote" on a product
@@ -14,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use domain::catalog::pricing::QuantityRule;
 use domain::codes::{Currency, Incoterm, UnitCode};
 use domain::form::FieldError;
-use domain::trade::forms::{RfqForm, RfqLineForm};
+use domain::trade::forms::{MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, RfqForm, RfqLineForm};
 use domain::trade::views::PortOption;
 
 use super::server_fns::{
@@ -172,6 +175,10 @@ fn RfqFormIsland(locale: Locale, product: Option<String>) -> impl IntoView {
     let loaded = RwSignal::new(false);
     let ports: RwSignal<Vec<PortOption>> = RwSignal::new(Vec::new());
     let notice: RwSignal<Option<&'static str>> = RwSignal::new(None);
+    let files_input: NodeRef<leptos::html::Input> = NodeRef::new();
+    let files_error: RwSignal<Option<String>> = RwSignal::new(None);
+    // The CSRF token the RFQ was sent with, for the files' upload after it.
+    let sent_csrf = StoredValue::new(String::new());
 
     let add_line = move |d: DraftLine| {
         let uid = next_uid.get_value() + 1;
@@ -254,10 +261,31 @@ fn RfqFormIsland(locale: Locale, product: Option<String>) -> impl IntoView {
     Effect::new(move |_| {
         if let Some(Ok(number)) = submit.value().get() {
             forget_draft();
-            paths::go_to(&paths::with_query(
+            let page = paths::with_query(
                 &paths::rfq(locale, &number),
                 &[("sent", Some("1".to_owned()))],
-            ));
+            );
+            #[cfg(feature = "hydrate")]
+            if let Some(input) = files_input.get_untracked()
+                && input.files().is_some_and(|f| f.length() > 0)
+            {
+                let csrf = sent_csrf.get_value();
+                leptos::task::spawn_local(async move {
+                    let outcome =
+                        upload_files(&number, &csrf, locale, t.rfq_files_message, &input).await;
+                    // The thread's answer carries the upload's outcome in its query; when
+                    // there was none, the RFQ page says the files did not go.
+                    let next = outcome.unwrap_or_else(|| {
+                        paths::with_query(
+                            &paths::rfq(locale, &number),
+                            &[("message_error", Some("unavailable".to_owned()))],
+                        )
+                    });
+                    paths::go_to(&format!("{}#messages", with_sent(&next)));
+                });
+                return;
+            }
+            paths::go_to(&page);
         }
     });
 
@@ -321,6 +349,12 @@ fn RfqFormIsland(locale: Locale, product: Option<String>) -> impl IntoView {
                         })
                         .collect(),
                 };
+                if let Some(problem) = files_problem(t, files_input) {
+                    files_error.set(Some(problem));
+                    return;
+                }
+                files_error.set(None);
+                sent_csrf.set_value(c.csrf.clone());
                 submit.dispatch(SubmitRfq { csrf: c.csrf, form });
             }
         }
@@ -425,6 +459,18 @@ fn RfqFormIsland(locale: Locale, product: Option<String>) -> impl IntoView {
                                     prop:value=move || notes.get() on:input=move |ev| notes.set(event_target_value(&ev))></textarea>
                                 <p class="field-error" role="alert">{field_error("notes")}</p>
                             </div>
+                            <div class="field" class:has-error=move || files_error.get().is_some()>
+                                <label for="rfq-files">{t.message_files_label}</label>
+                                <input id="rfq-files" type="file" multiple node_ref=files_input
+                                    accept="application/pdf,image/png,image/jpeg,.pdf,.png,.jpg,.jpeg"
+                                    aria-describedby="rfq-files-hint"
+                                    on:change=move |_| files_error.set(files_problem(t, files_input)) />
+                                <p class="hint" id="rfq-files-hint">
+                                    {fill(t.message_files_hint, &[("count", &MAX_ATTACHMENTS), ("mb", &(MAX_ATTACHMENT_BYTES / (1024 * 1024)))])}
+                                    " "{t.rfq_files_not_in_draft}
+                                </p>
+                                <p class="field-error" role="alert" data-testid="rfq-files-error">{move || files_error.get()}</p>
+                            </div>
                         </fieldset>
                         <datalist id="rfq-units">
                             {units.iter().map(|(code, name)| view! { <option value=code.clone()>{name.clone()}</option> }).collect_view()}
@@ -445,6 +491,88 @@ fn RfqFormIsland(locale: Locale, product: Option<String>) -> impl IntoView {
             })}}
         </Suspense>
     }
+}
+
+/// What is wrong with the chosen files (too many, one too large), if anything.
+fn files_problem(
+    t: &'static crate::i18n::Messages,
+    input: NodeRef<leptos::html::Input>,
+) -> Option<String> {
+    #[cfg(feature = "hydrate")]
+    {
+        let files = input.get_untracked()?.files()?;
+        if files.length() as usize > MAX_ATTACHMENTS {
+            return Some(fill(
+                t.message_error_too_many,
+                &[("count", &MAX_ATTACHMENTS)],
+            ));
+        }
+        for i in 0..files.length() {
+            let file = files.get(i)?;
+            if file.size() > MAX_ATTACHMENT_BYTES as f64 {
+                return Some(fill(
+                    t.message_error_file_too_large,
+                    &[
+                        ("file", &file.name()),
+                        ("mb", &(MAX_ATTACHMENT_BYTES / (1024 * 1024))),
+                    ],
+                ));
+            }
+        }
+        None
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = (t, input);
+        None
+    }
+}
+
+/// `url` (the RFQ page the message form answered with) also saying the RFQ was sent.
+#[cfg(feature = "hydrate")]
+fn with_sent(url: &str) -> String {
+    let joiner = if url.contains('?') { '&' } else { '?' };
+    format!("{url}{joiner}sent=1")
+}
+
+/// Sends the chosen files as the RFQ's first message; the page the server answered with.
+#[cfg(feature = "hydrate")]
+async fn upload_files(
+    number: &str,
+    csrf: &str,
+    locale: Locale,
+    body: &str,
+    input: &web_sys::HtmlInputElement,
+) -> Option<String> {
+    use wasm_bindgen::JsCast;
+    let files = input.files()?;
+    let form = web_sys::FormData::new().ok()?;
+    form.append_with_str("csrf", csrf).ok()?;
+    form.append_with_str("locale", locale.tag()).ok()?;
+    form.append_with_str("body", body).ok()?;
+    for i in 0..files.length() {
+        let file = files.get(i)?;
+        form.append_with_blob_and_filename("files", &file, &file.name())
+            .ok()?;
+    }
+    let init = web_sys::RequestInit::new();
+    init.set_method("POST");
+    init.set_body(&form);
+    init.set_credentials(web_sys::RequestCredentials::SameOrigin);
+    let promise =
+        web_sys::window()?.fetch_with_str_and_init(&format!("/rfqs/{number}/messages"), &init);
+    let response: web_sys::Response = wasm_bindgen_futures::JsFuture::from(promise)
+        .await
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    // The form answers with a redirect to the RFQ page; anything else is a failure.
+    if !response.redirected() || !response.ok() {
+        return None;
+    }
+    // Relative to the site, whatever host served the page.
+    let url = web_sys::Url::new(&response.url()).ok()?;
+    Some(format!("{}{}", url.pathname(), url.search()))
 }
 
 /// One line of the form, with the product's quantity rule as a warning.

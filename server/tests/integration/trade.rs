@@ -89,20 +89,28 @@ async fn session_of(db: &sea_orm::DatabaseConnection, email: &str) -> String {
         .to_owned()
 }
 
-/// The number of one of the company's RFQs (that of the person with this e-mail).
-async fn rfq_of(db: &sea_orm::DatabaseConnection, email: &str) -> String {
-    use domain::entities::{rfq, user};
+/// The company of the person with this e-mail.
+async fn company_of_email(db: &sea_orm::DatabaseConnection, email: &str) -> uuid::Uuid {
+    use domain::entities::user;
     let u = user::Entity::find()
         .filter(user::Column::Email.eq(email))
         .one(db)
         .await
         .expect("users")
         .expect("demo buyer");
-    let company = domain::auth::companies::company_of(db, u.id)
+    domain::auth::companies::company_of(db, u.id)
         .await
         .expect("company")
-        .expect("demo company");
-    let company: uuid::Uuid = company.id.parse().expect("uuid");
+        .expect("demo company")
+        .id
+        .parse()
+        .expect("uuid")
+}
+
+/// The number of one of the company's RFQs (that of the person with this e-mail).
+async fn rfq_of(db: &sea_orm::DatabaseConnection, email: &str) -> String {
+    use domain::entities::rfq;
+    let company = company_of_email(db, email).await;
     rfq::Entity::find()
         .filter(rfq::Column::CompanyId.eq(company))
         .one(db)
@@ -517,20 +525,8 @@ async fn without_a_mail_server_the_code_waits_in_the_outbox_and_signs_the_buyer_
 
 /// An RFQ of the person's company with a quote sent to the buyer (`true`) or without a quote.
 async fn rfq_with_quote(db: &sea_orm::DatabaseConnection, email: &str, quoted: bool) -> String {
-    use domain::entities::{quote, rfq, user};
-    let u = user::Entity::find()
-        .filter(user::Column::Email.eq(email))
-        .one(db)
-        .await
-        .expect("users")
-        .expect("demo buyer");
-    let company: uuid::Uuid = domain::auth::companies::company_of(db, u.id)
-        .await
-        .expect("company")
-        .expect("demo company")
-        .id
-        .parse()
-        .expect("uuid");
+    use domain::entities::{quote, rfq};
+    let company = company_of_email(db, email).await;
     let rfqs = rfq::Entity::find()
         .filter(rfq::Column::CompanyId.eq(company))
         .all(db)
@@ -548,21 +544,6 @@ async fn rfq_with_quote(db: &sea_orm::DatabaseConnection, email: &str, quoted: b
         .expect("a demo RFQ of that kind")
         .number
         .clone()
-}
-
-/// The fonts a PDF embeds (`/BaseFont /ABCDEF+NotoSansCJKjp-Regular` → `NotoSansCJKjp-Regular`).
-fn embedded_fonts(pdf: &[u8]) -> Vec<String> {
-    String::from_utf8_lossy(pdf)
-        .split("/BaseFont")
-        .skip(1)
-        .filter_map(|rest| {
-            rest.trim_start()
-                .trim_start_matches('/')
-                .split(|c: char| c.is_whitespace() || c == '/' || c == '>')
-                .next()
-        })
-        .map(|n| n.split('+').next_back().unwrap_or(n).to_owned())
-        .collect()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -604,7 +585,7 @@ async fn the_quote_pdf_is_drawn_in_the_buyers_language_for_the_two_parties_only(
             .expect("ascii")
             .contains("no-store")
     );
-    let fonts = embedded_fonts(&pdf);
+    let fonts = domain::pdf::embedded_fonts(&pdf);
     assert!(
         fonts.iter().any(|f| f.starts_with("NotoSansCJKkr")),
         "Korean labels are drawn with the Korean CJK face: {fonts:?}"
@@ -612,7 +593,7 @@ async fn the_quote_pdf_is_drawn_in_the_buyers_language_for_the_two_parties_only(
     let (status, _, english) = send(&t.app, get_as(&url("en"), Some(&buyer))).await;
     assert_eq!(status, StatusCode::OK);
     assert!(
-        !embedded_fonts(&english)
+        !domain::pdf::embedded_fonts(&english)
             .iter()
             .any(|f| f.starts_with("NotoSansCJK")),
         "an English quote of romanised names needs no CJK font"
@@ -621,7 +602,7 @@ async fn the_quote_pdf_is_drawn_in_the_buyers_language_for_the_two_parties_only(
     // The same PDF in Japanese takes the Japanese face.
     let (_, _, japanese) = send(&t.app, get_as(&url("ja"), Some(&buyer))).await;
     assert!(
-        embedded_fonts(&japanese)
+        domain::pdf::embedded_fonts(&japanese)
             .iter()
             .any(|f| f.starts_with("NotoSansCJKjp"))
     );

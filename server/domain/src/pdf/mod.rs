@@ -49,3 +49,24 @@ pub(crate) fn pdf_date(t: DateTime<Utc>) -> krilla::metadata::DateTime {
 pub(crate) fn a4() -> Result<krilla::page::PageSettings, PdfError> {
     krilla::page::PageSettings::from_wh(A4_W, A4_H).ok_or(PdfError::Font)
 }
+
+/// The fonts a PDF written here embeds, by PostScript name without the subset tag
+/// (`/BaseFont /ABCDEF+NotoSansCJKjp-Regular` → `NotoSansCJKjp-Regular`), sorted, each once:
+/// how checks tell which scripts a document was drawn with.
+pub fn embedded_fonts(pdf: &[u8]) -> Vec<String> {
+    let text = String::from_utf8_lossy(pdf);
+    let mut names: Vec<String> = text
+        .split("/BaseFont")
+        .skip(1)
+        .filter_map(|rest| {
+            rest.trim_start()
+                .trim_start_matches('/')
+                .split(|c: char| c.is_whitespace() || c == '/' || c == '>')
+                .next()
+        })
+        .map(|n| n.split('+').next_back().unwrap_or(n).to_owned())
+        .collect();
+    names.sort();
+    names.dedup();
+    names
+}

@@ -342,25 +342,8 @@ pub fn render(sheet: &QuoteSheet) -> Result<(Vec<u8>, usize), PdfError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::pdf::embedded_fonts as base_fonts;
     use crate::trade::quote_pdf::sample;
-
-    fn base_fonts(pdf: &[u8]) -> Vec<String> {
-        let text = String::from_utf8_lossy(pdf);
-        let mut names: Vec<String> = text
-            .split("/BaseFont")
-            .skip(1)
-            .filter_map(|rest| {
-                rest.trim_start()
-                    .trim_start_matches('/')
-                    .split(|c: char| c.is_whitespace() || c == '/' || c == '>')
-                    .next()
-            })
-            .map(|n| n.split('+').next_back().unwrap_or(n).to_owned())
-            .collect();
-        names.sort();
-        names.dedup();
-        names
-    }
 
     #[test]
     fn a_japanese_quote_embeds_the_fonts_of_every_script_it_prints() {
