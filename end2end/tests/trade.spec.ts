@@ -162,7 +162,7 @@ test.describe("the buying flow", () => {
     await staffThread.getByLabel("Your message").fill("Received, we are quoting from revision C.");
     await staffThread.getByRole("button", { name: "Send message" }).click();
     await expect(admin).toHaveURL(new RegExp(`/en/admin/rfqs/${rfqNumber}\\?message_sent=1#messages$`));
-    await expect(admin.locator("#messages").getByTestId("message")).toHaveCount(2);
+    await expect(admin.locator("#messages").getByTestId("message")).toHaveCount(3);
     await hydrated(admin);
     const editor = admin.getByTestId("quote-editor");
     const editLine = editor.getByTestId("quote-edit-line");
