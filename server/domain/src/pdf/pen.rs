@@ -140,6 +140,7 @@ impl Pen<'_, '_> {
         }
     }
 
+    #[cfg(feature = "eco")]
     pub fn centred(&mut self, cx: f32, y: f32, size: f32, weight: Weight, text: &str) {
         let w = self.width(text, size, weight);
         self.text(cx - w / 2.0, y, size, weight, text);
@@ -211,6 +212,7 @@ impl Pen<'_, '_> {
         }
     }
 
+    #[cfg(feature = "eco")]
     pub fn checkbox(&mut self, x: f32, y: f32, checked: bool, label: &str, size: f32) {
         self.stroke_rect(x, y, 8.0, 8.0, 0.7);
         if checked {
@@ -220,6 +222,7 @@ impl Pen<'_, '_> {
     }
 
     /// A box with its number and caption; returns the y where content starts.
+    #[cfg(feature = "eco")]
     pub fn labelled(&mut self, x: f32, y: f32, w: f32, h: f32, caption: &str) -> f32 {
         self.stroke_rect(x, y, w, h, 0.8);
         let used = self.block(x + PAD, y + 1.5, w - 2.0 * PAD, 6.3, Weight::Bold, caption);
