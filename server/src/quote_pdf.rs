@@ -14,9 +14,10 @@ use app::i18n::Locale;
 use domain::DomainError;
 use domain::trade::queries;
 
-use crate::auth::see_other;
 use crate::startup::ServerState;
-use crate::trade_forms::{caller_of, file_download, is_record_number, not_found, unavailable};
+use crate::trade_forms::{
+    caller_of, file_download, is_record_number, not_found, signed_in_or_sign_in, unavailable,
+};
 
 #[derive(serde::Deserialize)]
 pub struct PdfQuery {
@@ -53,17 +54,16 @@ pub async fn download(
             None => return bad_language(tag),
         },
     };
-    let session =
-        match app::session::resume_for_request(&state.app, &parts.headers, &parts.extensions).await
-        {
-            Ok(s) => s,
-            Err(e) => return unavailable(&e),
-        };
-    let Some(session) = session else {
-        return see_other(&app::paths::with_query(
-            &app::paths::sign_in(locale),
-            &[("next", Some(app::paths::quote_pdf(&number, locale)))],
-        ));
+    let session = match signed_in_or_sign_in(
+        &state,
+        &parts,
+        locale,
+        app::paths::quote_pdf(&number, locale),
+    )
+    .await
+    {
+        Ok(s) => s,
+        Err(res) => return res,
     };
     let caller = match caller_of(&state, &session).await {
         Ok(c) => c,

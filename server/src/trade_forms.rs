@@ -112,6 +112,24 @@ async fn read_form(mut multipart: Multipart) -> Result<MessageForm, ReadError> {
     Ok(form)
 }
 
+/// The request's session, or the answer: to the sign-in page (in `locale`) with `next` to
+/// come back to, or 503 when the session cannot be read.
+pub(crate) async fn signed_in_or_sign_in(
+    state: &ServerState,
+    parts: &Parts,
+    locale: Locale,
+    next: String,
+) -> Result<ActiveSession, Response> {
+    match app::session::resume_for_request(&state.app, &parts.headers, &parts.extensions).await {
+        Ok(Some(s)) => Ok(s),
+        Ok(None) => Err(see_other(&app::paths::with_query(
+            &app::paths::sign_in(locale),
+            &[("next", Some(next))],
+        ))),
+        Err(e) => Err(unavailable(&e)),
+    }
+}
+
 /// The buying flow's caller for a signed-in session: staff act for the exporter (when the
 /// two-step rule lets them into the admin panel), anyone else for their company.
 pub(crate) async fn caller_of(
@@ -304,21 +322,16 @@ async fn download(
     let Ok(id) = id.parse::<uuid::Uuid>() else {
         return not_found();
     };
-    let session =
-        match app::session::resume_for_request(&state.app, &parts.headers, &parts.extensions).await
-        {
-            Ok(s) => s,
-            Err(e) => {
-                tracing::error!(error = %e, "cannot read the session");
-                return StatusCode::SERVICE_UNAVAILABLE.into_response();
-            }
-        };
-    let Some(session) = session else {
-        let locale = locale_of(None, None);
-        return see_other(&app::paths::with_query(
-            &app::paths::sign_in(locale),
-            &[("next", Some(app::paths::attachment(&id.to_string())))],
-        ));
+    let session = match signed_in_or_sign_in(
+        &state,
+        &parts,
+        locale_of(None, None),
+        app::paths::attachment(&id.to_string()),
+    )
+    .await
+    {
+        Ok(s) => s,
+        Err(res) => return res,
     };
     let caller = match caller_of(&state, &session).await {
         Ok(c) => c,
@@ -384,17 +397,11 @@ async fn open_notification(
         return not_found();
     };
     let session =
-        match app::session::resume_for_request(&state.app, &parts.headers, &parts.extensions).await
+        match signed_in_or_sign_in(&state, &parts, locale, app::paths::notifications(locale)).await
         {
             Ok(s) => s,
-            Err(e) => return unavailable(&e),
+            Err(res) => return res,
         };
-    let Some(session) = session else {
-        return see_other(&app::paths::with_query(
-            &app::paths::sign_in(locale),
-            &[("next", Some(app::paths::notifications(locale)))],
-        ));
-    };
     let n = match domain::notify::open(&state.app.db, session.user.id, id, Utc::now()).await {
         Ok(n) => n,
         Err(DomainError::NotFound { .. }) => return not_found(),
