@@ -9,6 +9,7 @@ pub mod admin;
 #[cfg(feature = "ssr")]
 pub mod assets;
 pub mod catalog;
+pub mod certificates;
 pub mod components;
 #[cfg(feature = "ssr")]
 pub mod csp;
@@ -154,6 +155,12 @@ pub fn App() -> impl IntoView {
                     />
                     <Route path=path!("rfqs/:number") view=trade::rfqs::RfqPage ssr=SsrMode::Async />
                     <Route path=path!("orders") view=trade::orders::MyOrdersPage ssr=SsrMode::Async />
+                    <Route path=path!("verify") view=certificates::VerifyUploadPage ssr=SsrMode::Async />
+                    <Route
+                        path=path!("verify/:number")
+                        view=certificates::VerifyPage
+                        ssr=SsrMode::Async
+                    />
                     <Route
                         path=path!("orders/:number")
                         view=trade::orders::OrderPage

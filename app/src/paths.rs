@@ -138,6 +138,17 @@ pub fn quote_pdf(number: &str, locale: Locale) -> String {
     format!("/rfqs/{number}/quote.pdf?locale={}", locale.tag())
 }
 
+/// An e-CO as a download for the order's parties: `pdf` (Form RCEP, the VC embedded) or
+/// `json` (the signed credential).
+pub fn eco_download(number: &str, format: &str) -> String {
+    format!("/eco/{number}/{format}")
+}
+
+/// The public verification page of a certificate of origin.
+pub fn verify(locale: Locale, number: &str) -> String {
+    format!("/{}/verify/{number}", locale.tag())
+}
+
 /// The buyer company's orders.
 pub fn orders(locale: Locale) -> String {
     localized(locale, "/orders")
@@ -159,9 +170,11 @@ pub fn admin_section(locale: Locale, section: &str) -> String {
 }
 
 /// Pages a visitor who is not signed in still sees for themselves alone (the e-mail code
-/// page shows the address typed): never stored by the page cache or a browser cache.
+/// page shows the address typed), or that must show the state of this moment (a
+/// certificate's verification): never stored by the page cache or a browser cache.
 pub fn is_personal_page(path: &str) -> bool {
-    split_locale(path).is_some_and(|(_, rest)| rest == "/sign-in/email")
+    split_locale(path)
+        .is_some_and(|(_, rest)| rest == "/sign-in/email" || rest.starts_with("/verify/"))
 }
 
 /// Every query parameter that changes a page a visitor who is not signed in can see (the

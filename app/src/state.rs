@@ -59,6 +59,10 @@ pub struct AppStateParts {
     /// Whether a mail server is configured (`PORTFRONT_SMTP_URL`); without one, mail waits
     /// in the outbox (the admin panel's Outbox page says so).
     pub mail_configured: bool,
+    /// Signs certificates of origin and publishes their status list (`domain::issuance`).
+    pub issuer: Arc<domain::issuance::Issuer>,
+    /// The signed status list, re-signed only when a revocation happened.
+    pub status_lists: Arc<domain::issuance::register::StatusListCache>,
 }
 
 impl AppStateParts {

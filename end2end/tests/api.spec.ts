@@ -72,6 +72,80 @@ test.describe("platform API", () => {
     expect(forged.status()).toBe(401);
   });
 
+  test("certificates of origin: read, verify, tamper, revoke status, DID and status list", async ({ request }) => {
+    const client = createClient("E2E forwarder", "orders:read orders:export eco:read");
+    const tokenRes = await request.post("/oauth/token", {
+      headers: { authorization: basic(client.client_id, client.client_secret) },
+      form: { grant_type: "client_credentials" },
+    });
+    const auth = { authorization: `Bearer ${(await tokenRes.json()).access_token}` };
+
+    // The demo's departed order carries its (replacement) certificate.
+    const departed = await (await request.get("/api/v1/orders?status=departed", { headers: auth })).json();
+    const order = await (await request.get(`/api/v1/orders/${departed.items[0].number}`, { headers: auth })).json();
+    expect(order.eco.status).toBe("issued");
+    const number: string = order.eco.number;
+    expect(number).toMatch(/^PF-DOO-\d{4}-\d{6}$/);
+
+    const vcRes = await request.get(`/api/v1/eco/${number}`, { headers: auth });
+    expect(vcRes.status()).toBe(200);
+    const vc = await vcRes.json();
+    expect(vc.type).toEqual(["VerifiableCredential", "RcepDeclarationOfOrigin"]);
+    expect(vc.proof.cryptosuite).toBe("eddsa-jcs-2022");
+    expect((await request.get("/api/v1/eco/PF-DOO-1999-000001", { headers: auth })).status()).toBe(404);
+
+    // Anyone verifies it; a tampered copy fails the integrity check; junk is a 400 that says so.
+    const ok = await (await request.post("/api/v1/eco/verify", { data: vc })).json();
+    expect([ok.integrity.outcome, ok.status.outcome, ok.issuer.outcome, ok.valid]).toEqual(["passed", "passed", "passed", true]);
+    const tampered = structuredClone(vc);
+    tampered.credentialSubject.goods[0].quantity.value = "9999";
+    const bad = await (await request.post("/api/v1/eco/verify", { data: tampered })).json();
+    expect(bad.valid).toBe(false);
+    expect(bad.integrity.outcome).toBe("failed");
+    const truncated = await request.post("/api/v1/eco/verify", {
+      headers: { "content-type": "application/json" },
+      data: JSON.stringify(vc).slice(0, 200),
+    });
+    expect(truncated.status()).toBe(400);
+    expect((await truncated.json()).report.integrity.outcome).toBe("failed");
+    const huge = await request.post("/api/v1/eco/verify", {
+      headers: { "content-type": "application/json" },
+      data: Buffer.alloc(3 * 1024 * 1024, 0x20),
+    });
+    expect(huge.status()).toBe(413);
+
+    // The certificate it replaced is revoked: status fails, the register names the replacement.
+    const replaced = vc.credentialSubject.replaces as string;
+    const old = await (await request.get(`/api/v1/eco/${replaced}`, { headers: auth })).json();
+    const revoked = await (await request.post("/api/v1/eco/verify", { data: old })).json();
+    expect([revoked.integrity.outcome, revoked.status.outcome, revoked.valid, revoked.revoked]).toEqual(["passed", "failed", false, true]);
+    expect(revoked.register.replaced_by).toBe(number);
+
+    // did:web document and the status list with its entity tag.
+    const did = await (await request.get("/.well-known/did.json")).json();
+    expect(vc.issuer).toBe(did.id);
+    expect(did.assertionMethod).toContain(vc.proof.verificationMethod);
+    const list = await request.get(vc.credentialStatus.statusListCredential.replace(/^https?:\/\/[^/]+/, ""));
+    expect(list.status()).toBe(200);
+    expect((await list.json()).credentialSubject.type).toBe("BitstringStatusList");
+    const etag = list.headers()["etag"];
+    const again = await request.get(new URL(list.url()).pathname, { headers: { "if-none-match": etag } });
+    expect(again.status()).toBe(304);
+    const schema = await (await request.get(new URL(vc.credentialSchema.id).pathname)).json();
+    expect(schema.$id).toBe(vc.credentialSchema.id);
+
+    // The public verify link by language; an unknown number is a 404.
+    const redirect = await request.get(`/verify/${number}`, { headers: { "accept-language": "ja" }, maxRedirects: 0 });
+    expect(redirect.status()).toBe(303);
+    expect(redirect.headers()["location"]).toBe(`/ja/verify/${number}`);
+    expect((await request.get("/verify/PF-DOO-1999-000001", { maxRedirects: 0 })).status()).toBe(404);
+
+    // Export clearance over the API is idempotent: the cleared order answers with its state.
+    const again1 = await request.post(`/api/v1/orders/${order.number}/export`, { headers: auth });
+    expect(again1.status()).toBe(200);
+    expect((await again1.json()).status).toBe("departed");
+  });
+
   test("the OpenAPI description is served", async ({ request }) => {
     const res = await request.get("/api/v1/openapi.json");
     expect(res.status()).toBe(200);

@@ -243,18 +243,75 @@ test.describe("the buying flow", () => {
     await hydrated(admin);
     await expect(admin.getByTestId("order-missing")).toContainText("invoice");
     await expect(admin.getByTestId("advance-order")).toBeDisabled();
+    // The certificate's pre-flight check names what the e-CO would still lack.
+    await expect(admin.getByTestId("eco-preflight-problems")).toContainText("departureDate");
     await admin.getByLabel("Invoice number").fill("INV-2026-0042");
+    await admin.getByLabel("Invoice date").fill("2026-12-01");
     await admin.getByLabel("Shipment references").fill("MEDU1234567");
+    await admin.getByLabel("Departure date").fill("2026-12-20");
+    await admin.getByLabel("Vessel (or flight)").fill("HMM Garnet");
     await admin.getByTestId("save-export-data").click();
     await expect(admin.getByTestId("advance-order")).toBeEnabled();
     await expect(admin.getByTestId("order-missing")).toHaveCount(0);
+    await expect(admin.getByTestId("eco-preflight-ok")).toBeVisible();
     await hydrated(admin);
+
+    // The buyer watches the order page while staff clear the order for export: the signed
+    // e-CO appears there by itself, without a reload.
+    await buyer.goto(orderUrl);
+    await hydrated(buyer);
+    await expect(buyer.getByTestId("order-eco")).toContainText("Not issued yet");
     await admin.getByRole("button", { name: "Move to “Export cleared”" }).click();
     await expect(badge).toHaveText("Export cleared");
+    const eco = buyer.getByTestId("order-eco");
+    await expect(eco.getByTestId("eco-state")).toHaveText("Issued", { timeout: 15_000 });
+    const ecoNumber = (await eco.getByTestId("eco-number").textContent())!.trim();
+    expect(ecoNumber).toMatch(/^PF-DOO-\d{4}-\d{6}$/);
+    const [ecoPdf] = await Promise.all([buyer.waitForEvent("download"), eco.getByTestId("eco-pdf").click()]);
+    expect(ecoPdf.suggestedFilename()).toBe(`${ecoNumber}.pdf`);
+    expect(readFileSync(await ecoPdf.path()).subarray(0, 5).toString()).toBe("%PDF-");
+    const vc = await buyer.request.get(`/eco/${ecoNumber}/json`);
+    expect(vc.status()).toBe(200);
+    const credential = await vc.json();
+    expect(credential.credentialSubject.number).toBe(ecoNumber);
+    expect((await other.request.get(`/eco/${ecoNumber}/json`)).status()).toBe(404);
 
-    await buyer.goto(orderUrl);
+    await buyer.reload();
     await expect(buyer.getByTestId("order-timeline").locator('[aria-current="step"]')).toContainText("Cleared for export");
     await expect(buyer.getByTestId("history-entry")).toHaveCount(4);
+
+    // Anyone can verify it: three passing checks.
+    await eco.getByTestId("eco-verify").click();
+    await expect(buyer).toHaveURL(new RegExp(`/en/verify/${ecoNumber}$`));
+    for (const check of ["integrity", "status", "issuer"]) {
+      await expect(buyer.getByTestId(`check-${check}`).getByTestId("check-outcome")).toHaveText("Passed");
+    }
+    await expect(buyer.getByTestId("verify-verdict")).toContainText("Valid");
+    // A tampered copy uploaded on the same page fails the integrity check, and says so.
+    credential.credentialSubject.goods[0].quantity.value = "1";
+    await hydrated(buyer);
+    await buyer.getByLabel("Certificate file (PDF or credential JSON)").setInputFiles({
+      name: `${ecoNumber}.vc.json`,
+      mimeType: "application/json",
+      buffer: Buffer.from(JSON.stringify(credential)),
+    });
+    await buyer.getByTestId("verify-upload-button").click();
+    const upload = buyer.getByTestId("verify-upload-result");
+    await expect(upload.getByTestId("check-integrity").getByTestId("check-outcome")).toHaveText("Failed");
+    await expect(upload.getByTestId("verify-verdict")).toContainText("Not valid");
+
+    // Staff revoke it and issue a replacement; the old one's page says so and names it.
+    await admin.reload();
+    await hydrated(admin);
+    await admin.getByTestId("eco-revoke").getByLabel("Reason").fill("Invoice date corrected");
+    admin.once("dialog", (d) => d.accept());
+    await admin.getByTestId("eco-replace").click();
+    await expect(admin.getByTestId("order-eco").getByTestId("eco-state")).toHaveText("Issued", { timeout: 15_000 });
+    await expect(admin.getByTestId("order-eco")).toContainText(ecoNumber);
+    await buyer.reload();
+    await expect(buyer.getByTestId("verify-revoked")).toContainText("Invoice date corrected");
+    await expect(buyer.getByTestId("check-status").getByTestId("check-outcome")).toHaveText("Failed");
+    await expect(buyer.getByTestId("verify-replaced-by")).toBeVisible();
   });
 });
 

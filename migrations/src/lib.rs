@@ -15,6 +15,7 @@ mod m20261203_000001_two_factor;
 mod m20261204_000001_trade;
 mod m20261205_000001_messages;
 mod m20261206_000001_notifications;
+mod m20261207_000001_eco;
 
 /// Every migration, oldest first. The server runs the pending ones at start.
 pub struct Migrator;
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000001_trade::Migration),
             Box::new(m20261205_000001_messages::Migration),
             Box::new(m20261206_000001_notifications::Migration),
+            Box::new(m20261207_000001_eco::Migration),
         ]
     }
 }

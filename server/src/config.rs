@@ -49,6 +49,9 @@ pub struct Config {
     pub smtp_url: Option<String>,
     /// `PORTFRONT_MAIL_FROM` (default `<site name> <no-reply@<host of PORTFRONT_BASE_URL>>`).
     pub mail_from: String,
+    /// `PORTFRONT_AUTHORITY_URL` with `…_CLIENT_ID` and `…_CLIENT_SECRET`: the issuing body
+    /// that certifies Certificates of Origin (`docs/eco-authority.md`); unset = none.
+    pub authority: Option<crate::authority::AuthorityConfig>,
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/portfront.db?mode=rwc";
@@ -215,7 +218,30 @@ impl Config {
                 format!("\"{name}\" <no-reply@{host}>")
             }
         };
+        let authority = match var("PORTFRONT_AUTHORITY_URL").filter(|u| !u.trim().is_empty()) {
+            None => None,
+            Some(url) => {
+                if !(url.starts_with("http://") || url.starts_with("https://")) {
+                    bail!(
+                        "PORTFRONT_AUTHORITY_URL must be the issuing body's base URL, e.g. https://eco.customs.example or http://127.0.0.1:4010 for the sandbox"
+                    );
+                }
+                let id = var("PORTFRONT_AUTHORITY_CLIENT_ID").unwrap_or_default();
+                let secret = var("PORTFRONT_AUTHORITY_CLIENT_SECRET").unwrap_or_default();
+                if id.trim().is_empty() || secret.is_empty() {
+                    bail!(
+                        "PORTFRONT_AUTHORITY_URL is set: also set PORTFRONT_AUTHORITY_CLIENT_ID and PORTFRONT_AUTHORITY_CLIENT_SECRET (the client credentials the issuing body gave you)"
+                    );
+                }
+                Some(crate::authority::AuthorityConfig {
+                    base_url: url,
+                    client_id: id,
+                    client_secret: secret,
+                })
+            }
+        };
         Ok(Self {
+            authority,
             database_url,
             site_addr,
             site_root,

@@ -6,8 +6,11 @@
 
 pub mod api;
 pub mod auth;
+pub mod authority;
+pub mod certificates;
 pub mod cli;
 pub mod config;
+pub mod eco_worker;
 pub mod forwarding;
 pub mod http_layers;
 pub mod mailer;
@@ -16,6 +19,7 @@ pub mod page_cache;
 pub mod quote_pdf;
 pub mod rate_limit;
 pub mod routes;
+pub mod sandbox_authority;
 pub mod startup;
 pub mod static_files;
 pub mod trade_forms;

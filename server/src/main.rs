@@ -44,6 +44,28 @@ enum Command {
         #[arg(long)]
         scopes: String,
     },
+    /// Run the SANDBOX issuing body (docs/eco-authority.md) for demos and tests. It is not a
+    /// real authority and says so on every answer and document.
+    SandboxAuthority {
+        /// Address to listen on.
+        #[arg(long, env = "SANDBOX_ADDR", default_value = "127.0.0.1:4010")]
+        addr: std::net::SocketAddr,
+        /// The client id Portfront authenticates with (URL-safe characters).
+        #[arg(long, env = "SANDBOX_CLIENT_ID", default_value = "sandbox-client")]
+        client_id: String,
+        /// The client secret Portfront authenticates with (URL-safe characters).
+        #[arg(long, env = "SANDBOX_CLIENT_SECRET", default_value = "sandbox-secret")]
+        client_secret: String,
+        /// Answer the first N application calls with 503.
+        #[arg(long, env = "SANDBOX_FAIL", default_value_t = 0)]
+        fail: u32,
+        /// Reject every application with a reason.
+        #[arg(long, env = "SANDBOX_REJECT", default_value_t = false)]
+        reject: bool,
+        /// Keep each application pending this many milliseconds.
+        #[arg(long, env = "SANDBOX_DELAY_MS", default_value_t = 0)]
+        delay_ms: u64,
+    },
 }
 
 fn init_tracing() {
@@ -69,6 +91,24 @@ async fn main() -> std::process::ExitCode {
         Command::Serve => serve().await,
         Command::CreateApiClient { name, scopes } => create_api_client(&name, &scopes).await,
         Command::CreateAdmin { email, name } => create_admin(&email, &name).await,
+        Command::SandboxAuthority {
+            addr,
+            client_id,
+            client_secret,
+            fail,
+            reject,
+            delay_ms,
+        } => {
+            server::sandbox_authority::run(server::sandbox_authority::SandboxConfig {
+                addr,
+                client_id,
+                client_secret,
+                fail,
+                reject,
+                delay: std::time::Duration::from_millis(delay_ms),
+            })
+            .await
+        }
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

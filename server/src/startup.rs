@@ -111,6 +111,15 @@ pub async fn prepare_database(config: &Config) -> anyhow::Result<DatabaseConnect
         {
             domain::trade::demo::DemoTrade::Seeded { rfqs, orders } => {
                 tracing::info!(rfqs, orders, "seeded the demo quote requests and orders");
+                let issued =
+                    domain::issuance::demo::seed(&db, &issuer(config)?, chrono::Utc::now())
+                        .await
+                        .context("cannot issue the demo certificates of origin")?;
+                tracing::info!(
+                    issued = ?issued.issued,
+                    rejected = issued.rejected.len(),
+                    "issued the demo certificates of origin"
+                );
                 demo_sign_in(&db, config).await?;
             }
             domain::trade::demo::DemoTrade::Skipped => {}
@@ -190,6 +199,21 @@ pub fn token_authority(config: &Config) -> anyhow::Result<domain::auth::token::T
     .context("cannot load the API token key")
 }
 
+/// The e-CO issuer: the signing key from the data directory (generated on first start, 0600),
+/// `did:web` from `PORTFRONT_BASE_URL`.
+pub fn issuer(config: &Config) -> anyhow::Result<domain::issuance::Issuer> {
+    let ring = domain::eco::keys::KeyDirectory::new(&config.data_dir)
+        .load_or_generate()
+        .context("cannot load the e-CO signing key")?;
+    let prefix = domain::eco::numbering::NumberPrefix::parse(ECO_NUMBER_PREFIX)
+        .map_err(|e| anyhow::anyhow!("the e-CO number prefix: {e}"))?;
+    domain::issuance::Issuer::new(ring, &config.base_url, prefix)
+        .map_err(|e| anyhow::anyhow!("cannot set up e-CO issuance: {e}"))
+}
+
+/// The first part of e-CO numbers (`PF-DOO-2026-000042`).
+pub const ECO_NUMBER_PREFIX: &str = "PF";
+
 /// The whole HTTP application.
 pub fn router(config: &Config, db: DatabaseConnection) -> anyhow::Result<Router> {
     router_with(config, db, std::sync::Arc::default())
@@ -221,6 +245,8 @@ pub fn router_with(
         providers: providers.links().into(),
         require_staff_2fa: config.require_staff_2fa,
         mail_configured: config.smtp_url.is_some(),
+        issuer: std::sync::Arc::new(issuer(config)?),
+        status_lists: std::sync::Arc::default(),
         page_cache: {
             let cache = page_cache.clone();
             app::state::PageCacheClearer(std::sync::Arc::new(move || cache.invalidate_all()))
@@ -271,6 +297,7 @@ pub fn router_with(
         .with_state(files)
         .route("/healthz", get(routes::health::healthz))
         .route("/readyz", get(routes::health::readyz))
+        .merge(crate::certificates::public())
         .layer(RequestBodyLimitLayer::new(config.max_body_bytes));
     let pages = Router::new()
         .route("/", get(routes::root::redirect_to_locale))
@@ -278,6 +305,7 @@ pub fn router_with(
         .route("/robots.txt", get(routes::seo::robots_txt))
         .route("/sitemap.xml", get(routes::seo::sitemap_xml))
         .merge(crate::api::router())
+        .merge(crate::certificates::router())
         .merge(crate::auth::router())
         .route(
             "/sf/{*fn_name}",
@@ -330,6 +358,8 @@ pub struct Application {
     session_policy: domain::auth::sessions::SessionPolicy,
     mailer: crate::mailer::Mailer,
     mail_waiting: std::sync::Arc<tokio::sync::Notify>,
+    issuer: std::sync::Arc<domain::issuance::Issuer>,
+    authority: std::sync::Arc<crate::authority::Authority>,
 }
 
 impl Application {
@@ -360,7 +390,13 @@ impl Application {
             );
         }
         let mail_waiting = std::sync::Arc::new(tokio::sync::Notify::new());
+        let issuer = std::sync::Arc::new(issuer(&config)?);
+        let authority = std::sync::Arc::new(crate::authority::Authority::from_config(
+            config.authority.as_ref(),
+        )?);
         Ok(Self {
+            issuer,
+            authority,
             listener,
             router: router_with(&config, db.clone(), mail_waiting.clone())?,
             db,
@@ -388,6 +424,8 @@ impl Application {
             self.mailer.clone(),
             self.mail_waiting.clone(),
         );
+        let issuance =
+            crate::eco_worker::spawn(self.db.clone(), self.issuer.clone(), self.authority.clone());
         let served = axum::serve(
             self.listener,
             self.router
@@ -397,6 +435,7 @@ impl Application {
         .await;
         housekeeping.abort();
         mail.abort();
+        issuance.abort();
         served.context("the HTTP server failed")
     }
 }

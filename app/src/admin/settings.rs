@@ -51,6 +51,17 @@ fn ExporterProfileForm(locale: Locale) -> impl IntoView {
                             <Field label=t.field_signatory_name name="form[signatory_name]" field="signatory_name" value=p.signatory_name errors required=true maxlength=120 />
                             <Field label=t.field_signatory_title name="form[signatory_title]" field="signatory_title" value=p.signatory_title errors required=true maxlength=120 />
                             <Field label=t.field_contact_email name="form[contact_email]" field="contact_email" value=p.contact_email errors kind=Input::Email maxlength=254 />
+                            <Field label=t.field_declaration_place name="form[declaration_place]" field="declaration_place" value=p.declaration_place errors hint=t.field_declaration_place_hint maxlength=120 />
+                            <h2>{t.settings_issuing_heading}</h2>
+                            <p class="hint">{t.settings_issuing_hint}</p>
+                            <SelectField label=t.field_issuing_mode name="form[issuing_mode]" field="issuing_mode"
+                                value=if p.issuing_mode.is_empty() { "approved_exporter".to_owned() } else { p.issuing_mode.clone() }
+                                options=vec![
+                                    ("approved_exporter".to_owned(), t.issuing_mode_approved_exporter.to_owned()),
+                                    ("issuing_body".to_owned(), t.issuing_mode_issuing_body.to_owned()),
+                                ] errors required=true />
+                            <Field label=t.field_issuing_body_name name="form[issuing_body_name]" field="issuing_body_name" value=p.issuing_body_name errors hint=t.field_issuing_body_name_hint maxlength=200 />
+                            <Field label=t.field_issuing_body_place name="form[issuing_body_place]" field="issuing_body_place" value=p.issuing_body_place errors maxlength=120 />
                             <FormStatus value=save.value() pending=save.pending() success=t.form_saved />
                             <button type="submit" class="button primary" disabled=move || save.pending().get()>{t.form_save}</button>
                         </ActionForm>

@@ -15,6 +15,7 @@ use super::server_fns::{MoveOrder, get_order, list_my_orders};
 use super::{Fact, History, StatusBadge, money_shown, port_shown};
 use crate::account::server_fns::get_viewer;
 use crate::admin::short_time;
+use crate::certificates::EcoPanel;
 use crate::components::form::ActionError;
 use crate::components::pagination::Pagination;
 use crate::components::status::{ErrorPanel, Loading, SignInNeeded};
@@ -209,10 +210,7 @@ pub fn OrderView(locale: Locale, order: OrderDetail, buyer: bool) -> impl IntoVi
         <PricedLines locale currency=o.currency.clone() lines=priced subtotal=o.subtotal.clone()
             freight=o.freight.clone() insurance=o.insurance.clone() total=o.total.clone() testid="order" />
         <div class="order-sections">
-            <section class="panel" aria-labelledby="order-eco-title" data-testid="order-eco">
-                <h2 id="order-eco-title">{t.order_eco_title}</h2>
-                <p class="empty">{t.order_eco_empty}</p>
-            </section>
+            <EcoPanel locale number=o.number.clone() eco=o.eco.clone() staff=!buyer watch=o.status != "cancelled" />
             <section class="panel" aria-labelledby="order-shipment-title" data-testid="order-shipment">
                 <h2 id="order-shipment-title">{t.order_shipment_title}</h2>
                 <p class="empty">{t.order_shipment_empty}</p>

@@ -13,6 +13,8 @@ pub mod error;
 #[cfg(feature = "auth")]
 pub mod exporter;
 pub mod form;
+#[cfg(feature = "issuance")]
+pub mod issuance;
 #[cfg(any(feature = "locations", feature = "logistics"))]
 pub mod logistics;
 pub mod money;

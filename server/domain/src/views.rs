@@ -114,6 +114,17 @@ pub struct ExporterProfile {
     pub signatory_title: String,
     #[serde(default)]
     pub contact_email: String,
+    /// Where the exporter's declaration is made (box 15), e.g. "Ningbo, China".
+    #[serde(default)]
+    pub declaration_place: String,
+    /// How certificates of origin are issued: `approved_exporter` (a Declaration of Origin
+    /// signed here) or `issuing_body` (a Certificate of Origin certified by the body below).
+    #[serde(default)]
+    pub issuing_mode: String,
+    #[serde(default)]
+    pub issuing_body_name: String,
+    #[serde(default)]
+    pub issuing_body_place: String,
 }
 
 /// The product form, as text fields (what the browser sends back).

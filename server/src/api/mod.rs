@@ -3,6 +3,7 @@
 //! `application/problem+json`.
 
 pub mod bearer;
+pub mod eco;
 pub mod openapi;
 pub mod orders;
 pub mod problem;
@@ -32,6 +33,9 @@ pub fn router() -> Router<ServerState> {
         .route("/products", get(products::list_products))
         .route("/orders", get(orders::list_orders))
         .route("/orders/{number}", get(orders::get_order))
+        .route("/orders/{number}/export", post(orders::export_order))
+        .route("/eco/verify", post(eco::verify))
+        .route("/eco/{number}", get(eco::get_eco))
         .fallback(problem::api_not_found);
     Router::new()
         .route("/oauth/token", post(token::token))

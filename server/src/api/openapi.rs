@@ -27,7 +27,10 @@ that says what to fix.",
         super::token::token,
         super::products::list_products,
         super::orders::list_orders,
-        super::orders::get_order
+        super::orders::get_order,
+        super::orders::export_order,
+        super::eco::get_eco,
+        super::eco::verify
     ),
     components(schemas(
         super::problem::Problem,
@@ -40,13 +43,17 @@ that says what to fix.",
         super::orders::ApiOrderLine,
         super::orders::ApiTransition,
         super::orders::ApiCompany,
-        super::orders::ApiEcoRef
+        super::orders::ApiEcoRef,
+        super::eco::ApiVerification,
+        super::eco::ApiCheck,
+        super::eco::ApiRegisterFacts
     )),
     modifiers(&SecuritySchemes),
     tags(
         (name = "auth", description = "Access tokens"),
         (name = "catalog", description = "Products and categories"),
-        (name = "orders", description = "Orders, their lines and status history")
+        (name = "orders", description = "Orders, their lines and status history"),
+        (name = "eco", description = "Certificates of origin: the signed credential and its verification")
     )
 )]
 struct ApiDoc;

@@ -148,8 +148,18 @@ pub struct ApiTransition {
 /// The order's certificate of origin (issued automatically at `export_cleared`).
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ApiEcoRef {
-    pub number: String,
+    /// The certificate number; null until issued.
+    pub number: Option<String>,
+    /// `pending`, `retrying`, `rejected`, `issued` or `revoked`.
     pub status: String,
+    /// `DeclarationOfOrigin` or `CertificateOfOrigin`, once issued.
+    pub kind: Option<String>,
+    /// RFC 3339, UTC.
+    pub issued_at: Option<String>,
+    /// Why it cannot be issued yet (rejected): one sentence per problem, by goods line.
+    pub problems: Vec<String>,
+    /// The certificate that replaces a revoked one.
+    pub replaced_by: Option<String>,
 }
 
 /// An order with its lines and status history.
@@ -259,7 +269,21 @@ fn to_api(o: OrderDetail) -> ApiOrder {
         invoice_date: o.invoice_date,
         shipment_references: o.shipment_references,
         cancel_reason: o.cancel_reason,
-        eco: None,
+        eco: o.eco.map(|e| ApiEcoRef {
+            number: e.number,
+            status: e.state,
+            kind: e.kind,
+            issued_at: e.issued_at,
+            problems: e
+                .problems
+                .iter()
+                .map(|p| match p.line {
+                    Some(l) => format!("line {l}: {}: {} \u{2014} {}", p.field, p.problem, p.fix),
+                    None => format!("{}: {} \u{2014} {}", p.field, p.problem, p.fix),
+                })
+                .collect(),
+            replaced_by: e.replaced_by,
+        }),
         lines: o
             .lines
             .into_iter()
@@ -361,5 +385,36 @@ pub async fn get_order(
         return Err(ApiError::not_found("no order has this number"));
     };
     let order = store::order_detail(&state.app.db, &api_caller(&caller), &number).await?;
+    Ok(Json(to_api(order)))
+}
+
+/// Mark an order export-cleared: its certificate of origin is then issued automatically.
+/// Idempotent: an order already cleared (or further along) answers with its current state.
+#[utoipa::path(
+    post,
+    path = "/api/v1/orders/{number}/export",
+    tag = "orders",
+    params(("number" = String, Path, description = "The order number, e.g. ORD-2026-00001", max_length = 20)),
+    security(("oauth2" = ["orders:export"])),
+    responses(
+        (status = 200, description = "The order, export-cleared (its e-CO pending or issued)", body = ApiOrder),
+        (status = 401, description = "Missing, expired or invalid token", body = super::problem::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The token lacks orders:export", body = super::problem::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No order has this number", body = super::problem::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The order cannot be cleared now (not ready to ship, export data missing, or cancelled)", body = super::problem::Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn export_order(
+    State(state): State<ServerState>,
+    caller: ApiCaller,
+    number: Result<Path<String>, PathRejection>,
+) -> Result<Json<ApiOrder>, ApiError> {
+    caller.require(Scope::OrdersExport)?;
+    let Ok(Path(number)) = number else {
+        return Err(ApiError::not_found("no order has this number"));
+    };
+    let api = api_caller(&caller);
+    store::export_order(&state.app.db, &api, &number, Utc::now()).await?;
+    let order = store::order_detail(&state.app.db, &api, &number).await?;
     Ok(Json(to_api(order)))
 }

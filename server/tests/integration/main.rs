@@ -8,5 +8,6 @@ mod common;
 mod accounts;
 mod api;
 mod cli;
+mod eco_authority;
 mod router;
 mod trade;

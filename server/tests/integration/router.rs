@@ -12,6 +12,7 @@ use tower::ServiceExt;
 struct Held {
     _dir: tempfile::TempDir,
     _serial: crate::common::Serial,
+    db: sea_orm::DatabaseConnection,
 }
 
 async fn app() -> (Router, Held) {
@@ -33,10 +34,11 @@ async fn app() -> (Router, Held) {
         .await
         .expect("database ready");
     (
-        server::startup::router(&config, db).expect("router builds"),
+        server::startup::router(&config, db.clone()).expect("router builds"),
         Held {
             _dir: dir,
             _serial: serial,
+            db,
         },
     )
 }
@@ -465,4 +467,128 @@ async fn many_concurrent_page_renders_all_finish() {
     for status in all {
         assert_eq!(status.expect("render task"), StatusCode::OK);
     }
+}
+
+#[tokio::test]
+async fn certificates_are_public_to_verify_and_private_to_download() {
+    let (app, held) = app().await;
+    // did:web, its keys, and the schema at the URL credentials name.
+    let (status, headers, body) = get(&app, "/.well-known/did.json").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        headers[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .contains("json")
+    );
+    let did: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(did["id"], "did:web:shop.example.com");
+    let (status, _, body) = get(&app, "/schemas/rcep-origin-credential/v1.json").await;
+    assert_eq!(status, StatusCode::OK);
+    let schema: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(
+        schema["$id"],
+        "https://shop.example.com/schemas/rcep-origin-credential/v1.json"
+    );
+
+    // The status list, its entity tag, 304 on a match; another list number is a 404.
+    let (status, headers, body) = get(&app, "/status/1").await;
+    assert_eq!(status, StatusCode::OK);
+    let list: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(list["credentialSubject"]["statusPurpose"], "revocation");
+    let etag = headers[header::ETAG].to_str().unwrap().to_owned();
+    assert!(
+        headers[header::CACHE_CONTROL]
+            .to_str()
+            .unwrap()
+            .contains("max-age")
+    );
+    let (status, _, _) = get_with(
+        &app,
+        Request::get("/status/1")
+            .header(header::IF_NONE_MATCH, &etag)
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_MODIFIED);
+    assert_eq!(get(&app, "/status/2").await.0, StatusCode::NOT_FOUND);
+
+    // The demo's certificates: the verify link by language, unknown numbers 404.
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let valid = domain::entities::certificate::Entity::find()
+        .filter(domain::entities::certificate::Column::Status.eq("valid"))
+        .one(&held.db)
+        .await
+        .unwrap()
+        .expect("the demo issued a certificate");
+    let number = valid.number;
+    let (status, headers, _) = get_with(
+        &app,
+        Request::get(format!("/verify/{number}"))
+            .header(header::ACCEPT_LANGUAGE, "ko-KR,ko;q=0.9")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        headers[header::LOCATION],
+        format!("/ko/verify/{number}").as_str()
+    );
+    let (status, _, page) = get(&app, &format!("/ko/verify/{number}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("data-testid=\"check-integrity\""), "{page}");
+    assert!(
+        !page.contains("fobValue") && !page.contains("USD"),
+        "no prices on the public page"
+    );
+    assert_eq!(
+        get(&app, "/verify/PF-DOO-1999-000001").await.0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        get(&app, "/en/verify/PF-DOO-1999-000001").await.0,
+        StatusCode::NOT_FOUND
+    );
+
+    // Downloads need the order's party: signed out → sign in.
+    let (status, headers, _) = get(&app, &format!("/eco/{number}/pdf")).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(
+        headers[header::LOCATION]
+            .to_str()
+            .unwrap()
+            .contains("/sign-in?next=")
+    );
+
+    // The API: the VC needs eco:read; verification is public, and a body that is no
+    // credential is a 400 naming the failed check; an oversized one is a 413.
+    assert_eq!(
+        get(&app, &format!("/api/v1/eco/{number}")).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    let post = |body: Vec<u8>| {
+        Request::post("/api/v1/eco/verify")
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(body))
+            .unwrap()
+    };
+    let (status, headers, body) = get_with(&app, post(b"{\"@context\": [".to_vec())).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(headers[header::CONTENT_TYPE], "application/problem+json");
+    let problem: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(problem["report"]["integrity"]["outcome"], "failed");
+    assert_eq!(problem["report"]["valid"], false);
+    let (status, _, body) = get_with(
+        &app,
+        post(b"{\"type\": [\"VerifiableCredential\"]}".to_vec()),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let report: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(report["valid"], false);
+    assert_eq!(report["integrity"]["outcome"], "failed");
+    let (status, _, _) = get_with(&app, post(vec![b' '; 50 * 1024 * 1024])).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
 }

@@ -1,7 +1,7 @@
 //! `/{locale}/admin/orders` (every buyer's orders, by status) and
 //! `/{locale}/admin/orders/{number}` (the order, its next status with what is still missing,
-//! cancelling with a reason, and the export data: invoice, port of loading, shipment
-//! references).
+//! cancelling with a reason, the export data: invoice, transport, shipment references, and
+//! the certificate-of-origin pre-flight check before export).
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -11,7 +11,7 @@ use domain::trade::forms::ExportDataForm;
 use domain::trade::order::OrderStatus;
 use domain::trade::views::OrderDetail;
 
-use super::server_fns::{AdminSaveExportData, admin_list_orders};
+use super::server_fns::{AdminSaveExportData, admin_eco_preflight, admin_list_orders};
 use crate::admin::{csrf_token, island_context};
 use crate::components::form::{ActionError, error_text, field_errors};
 use crate::components::pagination::Pagination;
@@ -89,6 +89,10 @@ pub fn AdminOrderPage() -> impl IntoView {
         let number = number.clone();
         move |()| get_order(number.clone())
     });
+    let preflight = Resource::new(|| (), {
+        let number = number.clone();
+        move |()| admin_eco_preflight(number.clone())
+    });
     view! {
         <Title text=fill(t.order_page_title, &[("number", &number)]) />
         <p><a href=paths::admin_section(locale, "orders")>{t.orders_back}</a></p>
@@ -96,13 +100,51 @@ pub fn AdminOrderPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match data.await {
                     Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
-                    Ok(o) => view! {
-                        <OrderStaffPanel locale order=o.clone() />
-                        <OrderView locale order=o buyer=false />
-                    }.into_any(),
+                    Ok(o) => {
+                        let before_export = matches!(o.status.as_str(), "confirmed" | "in_production" | "ready_to_ship");
+                        view! {
+                            <OrderStaffPanel locale order=o.clone() />
+                            {before_export.then(|| view! { <Preflight locale problems=preflight /> })}
+                            <OrderView locale order=o buyer=false />
+                        }.into_any()
+                    }
                 }
             })}
         </Suspense>
+    }
+}
+
+/// What the certificate of origin would still lack if the order were cleared for export now.
+#[component]
+fn Preflight(
+    locale: Locale,
+    problems: Resource<Result<Vec<domain::trade::views::EcoProblem>, crate::error::AppError>>,
+) -> impl IntoView {
+    let t = locale.messages();
+    view! {
+        <section class="panel" aria-labelledby="eco-preflight-title" data-testid="eco-preflight">
+            <h2 id="eco-preflight-title">{t.eco_preflight_title}</h2>
+            <Suspense fallback=|| view! { <Loading /> }>
+                {move || Suspend::new(async move {
+                    match problems.await {
+                        Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
+                        Ok(p) if p.is_empty() => view! { <p class="ok-text" data-testid="eco-preflight-ok">{t.eco_preflight_ok}</p> }.into_any(),
+                        Ok(p) => view! {
+                            <p>{t.eco_preflight_missing}</p>
+                            <ul class="problems" data-testid="eco-preflight-problems">
+                                {p.into_iter().map(|p| {
+                                    let place = match p.line {
+                                        Some(l) => fill(t.eco_problem_line, &[("line", &l)]),
+                                        None => t.eco_problem_document.to_owned(),
+                                    };
+                                    view! { <li><strong>{place}</strong>" · "<code>{p.field}</code>": "{p.problem}<br/><span class="muted">{p.fix}</span></li> }
+                                }).collect_view()}
+                            </ul>
+                        }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
     }
 }
 
@@ -137,6 +179,10 @@ fn OrderStaffPanel(locale: Locale, order: OrderDetail) -> impl IntoView {
     let invoice_date = RwSignal::new(order.invoice_date.clone().unwrap_or_default());
     let port_of_loading = RwSignal::new(order.port_of_loading.clone().unwrap_or_default());
     let references = RwSignal::new(order.shipment_references.join("\n"));
+    let departure_date = RwSignal::new(order.departure_date.clone().unwrap_or_default());
+    let vessel = RwSignal::new(order.vessel.clone().unwrap_or_default());
+    let voyage = RwSignal::new(order.voyage.clone().unwrap_or_default());
+    let port_of_discharge = RwSignal::new(order.port_of_discharge.clone().unwrap_or_default());
     let pending = move || move_action.pending().get() || save.pending().get();
     let err = move |f: &'static str| {
         move || errors.with(|e| e.iter().find(|x| x.field == f).map(|x| error_text(t, x)))
@@ -183,6 +229,10 @@ fn OrderStaffPanel(locale: Locale, order: OrderDetail) -> impl IntoView {
                     invoice_date: invoice_date.get_untracked(),
                     port_of_loading: port_of_loading.get_untracked().trim().to_ascii_uppercase(),
                     shipment_references: references.get_untracked(),
+                    departure_date: departure_date.get_untracked(),
+                    vessel: vessel.get_untracked(),
+                    voyage: voyage.get_untracked(),
+                    port_of_discharge: port_of_discharge.get_untracked().trim().to_ascii_uppercase(),
                 } });
             }>
             <h2>{t.order_export_data_title}</h2>
@@ -202,6 +252,27 @@ fn OrderStaffPanel(locale: Locale, order: OrderDetail) -> impl IntoView {
                 <input id="o-port-of-loading" type="text" maxlength="5" prop:value=move || port_of_loading.get() on:input=move |ev| port_of_loading.set(event_target_value(&ev)) />
                 <p class="hint">{t.field_port_hint}</p>
                 <p class="field-error" role="alert">{err("port_of_loading")}</p>
+            </div>
+            <div class="field" class:has-error=move || err("departure_date")().is_some()>
+                <label for="o-departure-date">{t.order_departure_date}</label>
+                <input id="o-departure-date" type="date" prop:value=move || departure_date.get() on:input=move |ev| departure_date.set(event_target_value(&ev)) />
+                <p class="field-error" role="alert">{err("departure_date")}</p>
+            </div>
+            <div class="field" class:has-error=move || err("vessel")().is_some()>
+                <label for="o-vessel">{t.order_vessel}</label>
+                <input id="o-vessel" type="text" maxlength="100" prop:value=move || vessel.get() on:input=move |ev| vessel.set(event_target_value(&ev)) />
+                <p class="field-error" role="alert">{err("vessel")}</p>
+            </div>
+            <div class="field" class:has-error=move || err("voyage")().is_some()>
+                <label for="o-voyage">{t.order_voyage}</label>
+                <input id="o-voyage" type="text" maxlength="35" prop:value=move || voyage.get() on:input=move |ev| voyage.set(event_target_value(&ev)) />
+                <p class="field-error" role="alert">{err("voyage")}</p>
+            </div>
+            <div class="field" class:has-error=move || err("port_of_discharge")().is_some()>
+                <label for="o-port-of-discharge">{t.order_port_of_discharge}</label>
+                <input id="o-port-of-discharge" type="text" maxlength="5" prop:value=move || port_of_discharge.get() on:input=move |ev| port_of_discharge.set(event_target_value(&ev)) />
+                <p class="hint">{t.order_port_of_discharge_hint}</p>
+                <p class="field-error" role="alert">{err("port_of_discharge")}</p>
             </div>
             <div class="field" class:has-error=move || err("shipment_references")().is_some()>
                 <label for="o-references">{t.order_shipment_references}</label>

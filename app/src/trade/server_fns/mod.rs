@@ -5,6 +5,7 @@
 
 mod get_buyer_context;
 mod get_order;
+mod get_order_eco;
 mod get_rfq;
 mod get_rfq_product;
 mod get_rfq_thread;
@@ -15,9 +16,12 @@ mod search_ports;
 mod submit_rfq;
 mod take_quote_step;
 mod take_rfq_step;
+mod verify_certificate;
+mod verify_document;
 
 pub use get_buyer_context::{BuyerContext, get_buyer_context};
 pub use get_order::get_order;
+pub use get_order_eco::get_order_eco;
 pub use get_rfq::get_rfq;
 pub use get_rfq_product::{RfqProduct, get_rfq_product};
 pub use get_rfq_thread::{RfqThread, get_rfq_thread};
@@ -28,6 +32,8 @@ pub use search_ports::search_ports;
 pub use submit_rfq::{SubmitRfq, submit_rfq};
 pub use take_quote_step::{QuoteStepDone, TakeQuoteStep, take_quote_step};
 pub use take_rfq_step::{TakeRfqStep, take_rfq_step};
+pub use verify_certificate::verify_certificate;
+pub use verify_document::{MAX_UPLOAD_BYTES, VerifyDocument, verify_document};
 
 /// Rows per page in the buyer's lists.
 pub const PER_PAGE: u64 = 20;

@@ -288,7 +288,7 @@ pub fn render_counting_pages(
         serde_json::to_vec_pretty(signed_vc).map_err(|e| PdfError::Write(e.to_string()))?;
     document.embed_file(EmbeddedFile {
         path: format!("{number}.vc.json"),
-        mime_type: MimeType::new("application/vc+ld+json"),
+        mime_type: MimeType::new("application/vc"),
         description: Some(format!(
             "Signed W3C Verifiable Credential of {number} (eddsa-jcs-2022)"
         )),

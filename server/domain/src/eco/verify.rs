@@ -96,8 +96,8 @@ impl VerificationReport {
         }
     }
 
-    /// The report for input that is not a credential at all.
-    fn unreadable(reason: String) -> Self {
+    /// The report for input that is not a credential at all (`reason` says why).
+    pub fn unreadable(reason: String) -> Self {
         let skip = "not checked: the credential could not be read";
         Self::new(
             Check::failed(reason),
@@ -211,6 +211,9 @@ pub struct CheckedStatusList {
     pub url: String,
     pub issuer: String,
     pub purpose: String,
+    /// The list credential's own validity; a list outside it proves nothing.
+    pub valid_from: Option<DateTime<Utc>>,
+    pub valid_until: Option<DateTime<Utc>>,
     list: StatusList,
 }
 
@@ -226,8 +229,13 @@ impl CheckedStatusList {
         }
         let summary =
             proof::inspect(list_vc).map_err(|e| format!("the status list's proof: {e}"))?;
-        let key = listed_key(did_document, &summary.verification_method)
-            .ok_or("the status list is not signed with a key of the issuer's DID document")?;
+        // Only a key the issuer lists for assertionMethod may sign its status list.
+        let key = crate::eco::did::resolve_assertion_key(
+            did_document,
+            issuer,
+            &summary.verification_method,
+        )
+        .map_err(|e| format!("the status list's signing key: {e}"))?;
         proof::verify(list_vc, &key)
             .map_err(|e| format!("the status list's signature does not hold: {e}"))?;
         let url = list_vc
@@ -245,10 +253,22 @@ impl CheckedStatusList {
             purpose: purpose.to_owned(),
         };
         let list = status::read_list_credential(list_vc, &entry).map_err(|e| e.to_string())?;
+        let time = |name: &str| -> Result<Option<DateTime<Utc>>, String> {
+            match list_vc.get(name) {
+                None => Ok(None),
+                Some(v) => v
+                    .as_str()
+                    .and_then(proof::parse_datetime)
+                    .map(Some)
+                    .ok_or_else(|| format!("the status list's {name} is not a date-time")),
+            }
+        };
         Ok(Self {
             url: url.to_owned(),
             issuer: issuer.to_owned(),
             purpose: purpose.to_owned(),
+            valid_from: time("validFrom")?,
+            valid_until: time("validUntil")?,
             list,
         })
     }
@@ -451,6 +471,19 @@ fn check_status(presented: &Presented, evidence: &Evidence<'_>) -> (Check, bool)
     if Some(checked.issuer.as_str()) != presented.issuer() {
         return (
             Check::failed("the status list is not issued by the credential's issuer"),
+            false,
+        );
+    }
+    let stamp_opt = |d: Option<DateTime<Utc>>| d.map(stamp).unwrap_or_else(|| "-".to_owned());
+    if checked.valid_from.is_some_and(|f| evidence.now < f)
+        || checked.valid_until.is_some_and(|u| evidence.now > u)
+    {
+        return (
+            Check::failed(format!(
+                "the status list is not valid now (valid from {} until {})",
+                stamp_opt(checked.valid_from),
+                stamp_opt(checked.valid_until)
+            )),
             false,
         );
     }

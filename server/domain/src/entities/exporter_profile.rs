@@ -15,6 +15,12 @@ pub struct Model {
     pub signatory_name: String,
     pub signatory_title: String,
     pub contact_email: Option<String>,
+    /// Place written in the exporter's declaration (box 15).
+    pub declaration_place: Option<String>,
+    /// `approved_exporter` (Declaration of Origin signed here) or `issuing_body`.
+    pub issuing_mode: String,
+    pub issuing_body_name: Option<String>,
+    pub issuing_body_place: Option<String>,
     pub updated_at: DateTimeUtc,
 }
 

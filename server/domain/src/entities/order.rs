@@ -31,6 +31,14 @@ pub struct Model {
     pub invoice_date: Option<Date>,
     /// JSON array of booking, bill of lading or container references.
     pub shipment_references: Json,
+    /// `sea`, `air`, `road` or `rail`.
+    pub transport_mode: Option<String>,
+    /// Vessel name, or the flight for air freight.
+    pub vessel: Option<String>,
+    pub voyage: Option<String>,
+    pub departure_date: Option<Date>,
+    /// UN/LOCODE; the destination port when not set.
+    pub port_of_discharge: Option<String>,
     #[sea_orm(column_type = "Text", nullable)]
     pub cancel_reason: Option<String>,
     pub created_by: Option<Uuid>,

@@ -16,6 +16,13 @@ pub struct Model {
     pub unit_price: String,
     pub line_total: String,
     pub lead_time_days: i32,
+    pub package_count: Option<i32>,
+    /// Kind of package (UN/ECE Rec 21 code or words, e.g. `CT` or `cartons`).
+    pub package_kind: Option<String>,
+    /// Marks and numbers; N/M when empty.
+    pub marks: Option<String>,
+    /// FOB value of the line (decimal text, order currency); needed for RVC goods.
+    pub fob_value: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -32,6 +32,16 @@ pub struct Model {
     /// Regional value content in percent, as decimal text.
     pub rvc_percent: Option<String>,
     pub tariff_shift: Option<String>,
+    /// HS edition the code is written in (`HS2012`, `HS2017`, `HS2022`).
+    pub hs_edition: Option<String>,
+    /// JSON array of origin modifiers (`ACU`, `DMI`) qualifying the criterion.
+    pub origin_modifiers: Option<Json>,
+    pub producer_name: Option<String>,
+    pub producer_address: Option<String>,
+    /// ISO 3166-1 alpha-2.
+    pub producer_country: Option<String>,
+    /// The producer is shown as CONFIDENTIAL on certificates.
+    pub producer_confidential: bool,
     pub featured: bool,
     pub published: bool,
     pub created_at: DateTimeUtc,

@@ -101,7 +101,7 @@ pub enum DemoTrade {
     Skipped,
 }
 
-fn staff() -> Caller {
+pub(crate) fn staff() -> Caller {
     Caller {
         user_id: None,
         name: "demo@portfront".to_owned(),
@@ -245,6 +245,10 @@ async fn export_data<C: ConnectionTrait>(
         invoice_date: at.date_naive().to_string(),
         port_of_loading: String::new(),
         shipment_references: references.to_owned(),
+        departure_date: (at + Duration::days(1)).date_naive().to_string(),
+        vessel: "HMM Garnet".to_owned(),
+        voyage: "0057E".to_owned(),
+        port_of_discharge: String::new(),
     };
     store::save_export_data(db, &staff(), order, &form, at).await
 }

@@ -94,7 +94,7 @@ pub struct CounterLineForm {
     pub unit_price: String,
 }
 
-/// The export data staff keep on an order: invoice and shipment references.
+/// The export data staff keep on an order: invoice, transport and shipment references.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ExportDataForm {
     #[serde(default)]
@@ -108,6 +108,17 @@ pub struct ExportDataForm {
     /// One reference per line (booking, bill of lading, container number).
     #[serde(default)]
     pub shipment_references: String,
+    /// `YYYY-MM-DD`: when the goods leave the port of loading (printed on the e-CO).
+    #[serde(default)]
+    pub departure_date: String,
+    /// Vessel name (or the flight for air freight).
+    #[serde(default)]
+    pub vessel: String,
+    #[serde(default)]
+    pub voyage: String,
+    /// UN/LOCODE; empty means the destination port.
+    #[serde(default)]
+    pub port_of_discharge: String,
 }
 
 /// The message thread's limits (`messages`), which the browser's form shows: the largest

@@ -16,6 +16,8 @@ pub mod rfq;
 pub mod views;
 
 #[cfg(feature = "trade")]
+pub mod certificates;
+#[cfg(feature = "trade")]
 pub mod demo;
 #[cfg(feature = "trade")]
 pub mod messages;

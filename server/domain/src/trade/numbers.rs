@@ -12,8 +12,14 @@ use crate::entities::counter;
 /// The next number of `prefix` in `year`, e.g. `ORD-2026-00042`.
 pub async fn next<C: ConnectionTrait>(db: &C, prefix: &str, year: i32) -> DomainResult<String> {
     let name = format!("{prefix}-{year}");
+    let value = next_value(db, &name).await?;
+    Ok(format!("{name}-{value:05}"))
+}
+
+/// The next value of the counter `series` (1 for a new series), in the caller's transaction.
+pub async fn next_value<C: ConnectionTrait>(db: &C, series: &str) -> DomainResult<i64> {
     counter::Entity::insert(counter::ActiveModel {
-        name: Set(name.clone()),
+        name: Set(series.to_owned()),
         value: Set(1),
     })
     .on_conflict(
@@ -26,9 +32,8 @@ pub async fn next<C: ConnectionTrait>(db: &C, prefix: &str, year: i32) -> Domain
     )
     .exec_without_returning(db)
     .await?;
-    let value = counter::Entity::find_by_id(name.clone())
+    Ok(counter::Entity::find_by_id(series.to_owned())
         .one(db)
         .await?
-        .map_or(1, |c| c.value);
-    Ok(format!("{name}-{value:05}"))
+        .map_or(1, |c| c.value))
 }

@@ -56,6 +56,14 @@ pub struct OrderFacts {
 }
 
 impl OrderStatus {
+    /// Where the status sits in the lifecycle (`cancelled` after all).
+    pub fn position(self) -> usize {
+        LIFECYCLE
+            .iter()
+            .position(|s| *s == self)
+            .unwrap_or(LIFECYCLE.len())
+    }
+
     /// The next status in the lifecycle, if any.
     pub fn following(self) -> Option<OrderStatus> {
         let i = LIFECYCLE.iter().position(|s| *s == self)?;

@@ -29,7 +29,7 @@ use super::quote::{
 };
 use super::rfq::{RfqStatus, RfqStep};
 pub use super::views::{CompanyRef, OrderDetail, OrderLineView, OrderRow, TransitionRecord};
-use super::{Party, Source, numbers, outbox};
+use super::{Party, Source, certificates, numbers, outbox};
 use crate::codes::{Currency, Incoterm, UnLocode, UnitCode};
 use crate::entities::{
     company, order, order_line, product, quote as quote_e, quote_counter, quote_line,
@@ -1259,6 +1259,11 @@ async fn create_order<C: ConnectionTrait>(
         invoice_number: Set(None),
         invoice_date: Set(None),
         shipment_references: Set(serde_json::json!([])),
+        transport_mode: Set(None),
+        vessel: Set(None),
+        voyage: Set(None),
+        departure_date: Set(None),
+        port_of_discharge: Set(None),
         cancel_reason: Set(None),
         created_by: Set(caller.user_id),
         created_at: Set(now),
@@ -1284,6 +1289,10 @@ async fn create_order<C: ConnectionTrait>(
             unit_price: Set(l.unit_price.clone()),
             line_total: Set(l.line_total.clone()),
             lead_time_days: Set(l.lead_time_days),
+            package_count: Set(None),
+            package_kind: Set(None),
+            marks: Set(None),
+            fob_value: Set(None),
         }
         .insert(txn)
         .await?;
@@ -1374,6 +1383,18 @@ pub async fn transition_order<C: ConnectionTrait + TransactionTrait>(
             .filter(order::Column::Id.eq(o.id))
             .exec(&txn)
             .await?;
+        certificates::close_for_cancelled_order(
+            &txn,
+            o.id,
+            reason.unwrap_or_default(),
+            &caller.name,
+            now,
+        )
+        .await?;
+    }
+    if to == OrderStatus::ExportCleared {
+        // The export status issues the certificate of origin: the job commits with the move.
+        certificates::enqueue_issuance(&txn, o.id, None, now).await?;
     }
     record_transition(
         &txn,
@@ -1400,6 +1421,45 @@ pub async fn transition_order<C: ConnectionTrait + TransactionTrait>(
     .await?;
     txn.commit().await?;
     Ok(to)
+}
+
+/// Moves an order to `export_cleared` for a forwarder or the exporter's systems
+/// (`POST /api/v1/orders/{number}/export`). Idempotent: an order already cleared or beyond
+/// answers with its status, also when a concurrent call moved it a moment ago; a cancelled
+/// order is a conflict.
+pub async fn export_order<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    caller: &Caller,
+    number: &str,
+    now: DateTime<Utc>,
+) -> DomainResult<OrderStatus> {
+    let cleared = |s: OrderStatus| {
+        s != OrderStatus::Cancelled && s.position() >= OrderStatus::ExportCleared.position()
+    };
+    let status_of =
+        |o: &order::Model| OrderStatus::parse(&o.status).unwrap_or(OrderStatus::Confirmed);
+    let o = find_order(db, caller, number).await?;
+    let status = status_of(&o);
+    if cleared(status) {
+        return Ok(status);
+    }
+    if status == OrderStatus::Cancelled {
+        return Err(DomainError::Conflict(format!(
+            "order {} is cancelled; it cannot be cleared for export",
+            o.number
+        )));
+    }
+    match transition_order(db, caller, number, OrderStatus::ExportCleared, None, now).await {
+        Err(DomainError::Conflict(message)) => {
+            let now_status = status_of(&find_order(db, caller, number).await?);
+            if cleared(now_status) {
+                Ok(now_status)
+            } else {
+                Err(DomainError::Conflict(message))
+            }
+        }
+        other => other,
+    }
 }
 
 /// Staff set an order's invoice, port of loading and shipment references.
@@ -1448,6 +1508,18 @@ pub async fn save_export_data<C: ConnectionTrait>(
             "use at most 20 references",
         );
     }
+    let departure_date = parse_date(&mut check, "departure_date", &form.departure_date);
+    let vessel = check.optional_text("vessel", &form.vessel, 100);
+    let voyage = check.optional_text("voyage", &form.voyage, 35);
+    if voyage.as_deref().is_some_and(|v| v.contains('\n')) {
+        check.add("voyage", "invalid", "write the voyage on one line");
+    }
+    let port_of_discharge = if form.port_of_discharge.trim().is_empty() {
+        None
+    } else {
+        port_known(&mut check, "port_of_discharge", &form.port_of_discharge)
+            .map(|p| p.as_str().to_owned())
+    };
     check.finish()?;
     order::Entity::update_many()
         .col_expr(order::Column::InvoiceNumber, Expr::value(invoice_number))
@@ -1456,6 +1528,13 @@ pub async fn save_export_data<C: ConnectionTrait>(
         .col_expr(
             order::Column::ShipmentReferences,
             Expr::value(serde_json::to_value(&refs).unwrap_or_default()),
+        )
+        .col_expr(order::Column::DepartureDate, Expr::value(departure_date))
+        .col_expr(order::Column::Vessel, Expr::value(vessel))
+        .col_expr(order::Column::Voyage, Expr::value(voyage))
+        .col_expr(
+            order::Column::PortOfDischarge,
+            Expr::value(port_of_discharge),
         )
         .col_expr(order::Column::UpdatedAt, Expr::value(now))
         .filter(order::Column::Id.eq(o.id))
@@ -1572,6 +1651,10 @@ pub async fn order_detail<C: ConnectionTrait>(
         total: o.total,
         invoice_number: o.invoice_number,
         invoice_date: o.invoice_date.map(|d| d.to_string()),
+        departure_date: o.departure_date.map(|d| d.to_string()),
+        vessel: o.vessel,
+        voyage: o.voyage,
+        port_of_discharge: o.port_of_discharge,
         shipment_references,
         cancel_reason: o.cancel_reason,
         lines,
@@ -1585,6 +1668,7 @@ pub async fn order_detail<C: ConnectionTrait>(
                     .collect()
             })
             .unwrap_or_default(),
+        eco: certificates::order_eco(db, o.id, caller.party == Party::Buyer).await?,
         created_at: time_text(o.created_at),
         updated_at: time_text(o.updated_at),
     })

@@ -64,6 +64,12 @@ pub struct OrderDetail {
     pub total: String,
     pub invoice_number: Option<String>,
     pub invoice_date: Option<String>,
+    /// ISO date the goods leave the port of loading.
+    pub departure_date: Option<String>,
+    pub vessel: Option<String>,
+    pub voyage: Option<String>,
+    /// UN/LOCODE; the destination port when absent.
+    pub port_of_discharge: Option<String>,
     pub shipment_references: Vec<String>,
     pub cancel_reason: Option<String>,
     pub lines: Vec<OrderLineView>,
@@ -71,8 +77,56 @@ pub struct OrderDetail {
     /// What the next status needs that is missing, as field names (`port_of_loading`,
     /// `invoice_number`, `shipment_reference`; empty when nothing is).
     pub next_missing: Vec<String>,
+    /// The certificate of origin: absent until the order reaches `export_cleared`.
+    pub eco: Option<OrderEco>,
     pub created_at: String,
     pub updated_at: String,
+}
+
+/// The state of an order's certificate of origin, as its order page and the API show it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderEco {
+    /// `pending` (waiting for the worker), `submitted` (with the issuing body),
+    /// `retrying` (a failure, tried again at `next_attempt_at`), `rejected` (data missing:
+    /// see `problems`), `issued` or `revoked`.
+    pub state: String,
+    /// The certificate's number once issued.
+    pub number: Option<String>,
+    /// `DeclarationOfOrigin` or `CertificateOfOrigin`.
+    pub kind: Option<String>,
+    pub issued_at: Option<String>,
+    pub valid_until: Option<String>,
+    /// Why it cannot be issued (rejected), line by line.
+    pub problems: Vec<EcoProblem>,
+    /// The next try (retrying).
+    pub next_attempt_at: Option<String>,
+    /// Tries so far.
+    pub attempts: i32,
+    /// The last failure (staff only; empty for buyers).
+    pub last_error: Option<String>,
+    pub revocation_reason: Option<String>,
+    pub revoked_at: Option<String>,
+    /// The number of the certificate that replaces a revoked one.
+    pub replaced_by: Option<String>,
+    /// The number of the certificate this one replaces.
+    pub replaces: Option<String>,
+}
+
+impl OrderEco {
+    /// Whether the worker has yet to answer (the page keeps asking).
+    pub fn is_waiting(&self) -> bool {
+        matches!(self.state.as_str(), "pending" | "submitted" | "retrying")
+    }
+}
+
+/// One reason a certificate cannot be issued: the goods line (1-based, none for the document
+/// as a whole), the field as the credential names it, what is wrong and how to fix it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EcoProblem {
+    pub line: Option<usize>,
+    pub field: String,
+    pub problem: String,
+    pub fix: String,
 }
 
 /// One row of an order list.
@@ -252,4 +306,50 @@ pub struct MessageView {
     pub attachments: Vec<AttachmentRef>,
     /// RFC 3339, UTC.
     pub created_at: String,
+}
+
+/// One of a verification's three checks as the verify page shows it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckView {
+    /// `passed`, `failed` or `not_checked`.
+    pub outcome: String,
+    pub reasons: Vec<String>,
+}
+
+/// A goods line as the public verify page shows it (no prices or FOB values).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VerifiedGoods {
+    pub item_number: u32,
+    pub description: String,
+    pub hs_code: String,
+    /// The basis with its modifiers, e.g. `RVC ACU`.
+    pub origin_criterion: String,
+    pub country_of_origin: String,
+    /// Quantity and its Rec 20 unit, e.g. `25 PCE`.
+    pub quantity: String,
+}
+
+/// The public verify page: the three checks and what the certificate says, without prices.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CertificateVerification {
+    pub number: String,
+    /// `DeclarationOfOrigin` or `CertificateOfOrigin`.
+    pub kind: String,
+    pub issuer: String,
+    pub exporter: String,
+    pub exporting_party: String,
+    pub importing_party: String,
+    pub issue_date: String,
+    pub valid_until: String,
+    pub goods: Vec<VerifiedGoods>,
+    pub integrity: CheckView,
+    pub status: CheckView,
+    pub issuer_check: CheckView,
+    pub valid: bool,
+    pub revoked: bool,
+    pub revocation_reason: Option<String>,
+    pub revoked_at: Option<String>,
+    pub replaced_by: Option<String>,
+    /// The number this one replaces.
+    pub replaces: Option<String>,
 }

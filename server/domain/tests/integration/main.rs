@@ -7,6 +7,7 @@ mod common;
 mod accounts_repo;
 mod auth_repo;
 mod catalog_repo;
+mod eco_issuance;
 mod logistics_adapters;
 mod logistics_routing;
 mod logistics_shipment;

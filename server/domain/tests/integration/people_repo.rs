@@ -380,6 +380,7 @@ async fn the_exporter_profile_is_checked_and_saved() {
             signatory_name: "Tran Thi Lan".into(),
             signatory_title: "Export Manager".into(),
             contact_email: "Exports@Harbourline.example".into(),
+            ..Default::default()
         };
         let saved = domain::exporter::save(&t.db, &p, &Actor::Cli, None, now)
             .await
@@ -405,6 +406,42 @@ async fn the_exporter_profile_is_checked_and_saved() {
                 .unwrap()
                 .signatory_name,
             "Tran Thi Lan"
+        );
+        assert_eq!(saved.issuing_mode, "approved_exporter", "{}", t.engine);
+        // The issuing-body mode needs the body's name and place; the switch is audited.
+        p.signatory_name = "Tran Thi Lan".into();
+        p.country = "VN".into();
+        p.issuing_mode = "issuing_body".into();
+        let Err(DomainError::Fields(errors)) =
+            domain::exporter::save(&t.db, &p, &Actor::Cli, None, now).await
+        else {
+            panic!("expected field errors");
+        };
+        let named: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(named, ["issuing_body_name", "issuing_body_place"]);
+        p.issuing_body_name = "VCCI Ho Chi Minh City".into();
+        p.issuing_body_place = "Ho Chi Minh City".into();
+        let saved = domain::exporter::save(&t.db, &p, &Actor::Cli, None, now)
+            .await
+            .unwrap();
+        assert_eq!(saved.issuing_mode, "issuing_body");
+        let audit = domain::entities::audit_event::Entity::find()
+            .all(&t.db)
+            .await
+            .unwrap();
+        assert!(
+            audit
+                .iter()
+                .any(|a| a.detail.contains(r#""from":"approved_exporter""#)
+                    && a.detail.contains(r#""to":"issuing_body""#)),
+            "{}: the switch is in the audit log",
+            t.engine
+        );
+        p.issuing_mode = "by_fax".into();
+        assert!(
+            domain::exporter::save(&t.db, &p, &Actor::Cli, None, now)
+                .await
+                .is_err()
         );
     }
 }

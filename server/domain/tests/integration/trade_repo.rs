@@ -529,6 +529,7 @@ async fn an_rfq_becomes_a_quote_a_counter_a_revision_and_one_order() {
                 invoice_date: now.date_naive().to_string(),
                 port_of_loading: String::new(),
                 shipment_references: "MAEU123456789\nMSKU1234565\nMAEU123456789".into(),
+                ..Default::default()
             },
             now,
         )

@@ -4,6 +4,8 @@
 //! view.
 
 mod admin_assign_rfq;
+mod admin_eco_action;
+mod admin_eco_preflight;
 mod admin_list_orders;
 mod admin_list_rfqs;
 mod admin_quote_form;
@@ -12,6 +14,8 @@ mod admin_save_quote;
 mod admin_staff_members;
 
 pub use admin_assign_rfq::{AdminAssignRfq, admin_assign_rfq};
+pub use admin_eco_action::{AdminEcoAction, admin_eco_action};
+pub use admin_eco_preflight::admin_eco_preflight;
 pub use admin_list_orders::admin_list_orders;
 pub use admin_list_rfqs::{RfqInbox, RfqInboxFilter, admin_list_rfqs};
 pub use admin_quote_form::{QuoteEditorData, admin_quote_form};
