@@ -108,11 +108,7 @@ test.describe("platform API", () => {
     });
     expect(truncated.status()).toBe(400);
     expect((await truncated.json()).report.integrity.outcome).toBe("failed");
-    const huge = await request.post("/api/v1/eco/verify", {
-      headers: { "content-type": "application/json" },
-      data: Buffer.alloc(3 * 1024 * 1024, 0x20),
-    });
-    expect(huge.status()).toBe(413);
+    // An oversized body is a 413: server/tests/integration/router.rs sends 50 MB.
 
     // The certificate it replaced is revoked: status fails, the register names the replacement.
     const replaced = vc.credentialSubject.replaces as string;
