@@ -2,9 +2,11 @@
 # Load tests, every figure next to nginx serving the same bytes in the same run (so a slow or
 # busy machine shows as a lower nginx figure, not as a regression of ours):
 #   /healthz, a static asset, the cached anonymous product page, the signed-in product page,
-#   the admin dashboard, an order page as its buyer and as staff — each against nginx, the everyday release build (`make site`, what
-#   `make run` and the browser tests use) and the production build (`make dist`: fat LTO);
-# then the first load of pages in headless Chromium (bench/first-load.mjs).
+#   the admin dashboard, an order page as its buyer and as staff, the public e-CO verify API
+#   (a demo credential POSTed) — each against nginx, the everyday release build (`make site`,
+#   what `make run` and the browser tests use) and the production build (`make dist`: fat LTO);
+# then the first load of pages in headless Chromium (bench/first-load.mjs), and the criterion
+# benches of issuance (export call → certificate stored on SQLite) and of the e-CO PDF.
 #   bench/run.sh [connections=64] [duration=10s] [threads=2]     (`make bench`)
 # BENCH_ROUNDS (default 3): rounds of every case, builds alternating; medians are shown.
 # BENCH_SKIP_BUILD=1 uses the two binaries already in $BENCH_DIR (default target/bench).
@@ -109,7 +111,7 @@ http {
   sendfile on;
   tcp_nopush on;
   keepalive_requests 1000000;
-  types { text/html html; text/css css; text/plain txt; }
+  types { text/html html; text/css css; text/plain txt; application/json json; }
   server {
     listen 127.0.0.1:${nginx_port};
     root $dir/www;
@@ -131,6 +133,21 @@ order="$(curl -fsS -H "Cookie: ${buyer_cookie}" "http://127.0.0.1:${port}/en/ord
 [ -n "$order" ] || { echo "the demo buyer has no order to measure" >&2; exit 1; }
 curl -fsS -o "$dir/www/order-buyer.html" -H "Cookie: ${buyer_cookie}" "http://127.0.0.1:${port}/en/orders/${order}"
 curl -fsS -o "$dir/www/order-staff.html" -H "Cookie: ${cookie}" "http://127.0.0.1:${port}/en/admin/orders/${order}"
+# A valid demo certificate (the register lists the newest first) and its credential, POSTed
+# to the public verify API; nginx serves the verification answer to a GET.
+eco="$(curl -fsS -H "Cookie: ${cookie}" "http://127.0.0.1:${port}/en/admin/eco?status=valid" | grep -o 'PF-DOO-[0-9]\{4\}-[0-9]\{6\}' | head -n1)"
+[ -n "$eco" ] || { echo "the demo has no valid certificate to verify" >&2; exit 1; }
+curl -fsS -o "$dir/credential.json" -H "Cookie: ${cookie}" "http://127.0.0.1:${port}/eco/${eco}/json"
+curl -fsS -o "$dir/www/verify.json" -H "Content-Type: application/json" --data-binary "@$dir/credential.json" \
+  "http://127.0.0.1:${port}/api/v1/eco/verify"
+grep -q '"valid":true' "$dir/www/verify.json" || { echo "the demo certificate does not verify" >&2; exit 1; }
+python3 - "$dir/credential.json" >"$dir/verify.lua" <<'PY'
+import json, sys
+body = open(sys.argv[1]).read()
+print('wrk.method = "POST"')
+print('wrk.headers["Content-Type"] = "application/json"')
+print("wrk.body = " + json.dumps(body))
+PY
 stop_server
 nginx -p "$dir" -c "$dir/nginx.conf"
 
@@ -143,12 +160,13 @@ cases=(
   "admin dashboard, signed in|/en/admin|/dashboard.html|cookie"
   "order page, buyer|/en/orders/${order}|/order-buyer.html|buyer"
   "order page, staff|/en/admin/orders/${order}|/order-staff.html|cookie"
+  "e-CO verify API (POST credential)|/api/v1/eco/verify|/verify.json|post"
 )
 
-# wrk → "req/s p50 p99"
+# wrk → "req/s p50 p99"; WRK_SCRIPT (a Lua file) makes the requests POSTs with a body.
 measure() {
   local url="$1" header="${2:-}"
-  wrk -t"${threads}" -c"${conns}" -d"${duration}" --latency ${header:+-H "$header"} "$url" | awk '
+  wrk -t"${threads}" -c"${conns}" -d"${duration}" --latency ${WRK_SCRIPT:+-s "$WRK_SCRIPT"} ${header:+-H "$header"} "$url" | awk '
     /Requests\/sec/ { rps = $2 }
     /^ +50%/ { p50 = $2 }
     /^ +99%/ { p99 = $2 }
@@ -167,14 +185,19 @@ measure_build() {
   cookie="$(sign_in)"
   for c in "${cases[@]}"; do
     IFS='|' read -r name ours _ needs <<<"$c"
-    local jar=""
+    local jar="" script=""
     case "$needs" in
       cookie) jar="$cookie" ;;
       buyer) jar="$buyer_cookie" ;;
+      post) script="$dir/verify.lua" ;;
     esac
-    # Warm the caches (page cache, session slot) first.
-    curl -fsS -o /dev/null ${jar:+-H "Cookie: ${jar}"} "http://127.0.0.1:${port}${ours}"
-    samples["$build|$name"]+="$(measure "http://127.0.0.1:${port}${ours}" ${jar:+"Cookie: ${jar}"})"$'\n'
+    # Warm the caches (page cache, session slot, status list) first.
+    if [ -n "$script" ]; then
+      curl -fsS -o /dev/null -H "Content-Type: application/json" --data-binary "@$dir/credential.json" "http://127.0.0.1:${port}${ours}"
+    else
+      curl -fsS -o /dev/null ${jar:+-H "Cookie: ${jar}"} "http://127.0.0.1:${port}${ours}"
+    fi
+    samples["$build|$name"]+="$(WRK_SCRIPT="$script" measure "http://127.0.0.1:${port}${ours}" ${jar:+"Cookie: ${jar}"})"$'\n'
   done
   samples["$build|rss"]+="$(ps -o rss= -p "$server_pid" | awk '{printf "%.0f", $1/1024}')"$'\n'
   stop_server
@@ -225,3 +248,8 @@ cookie="$(sign_in)"
       console.log(`${r.page} cpu×${r.cpu_throttle}: ${kb(r.transferred_bytes_total)} transferred (${parts}); interactive after ${r.interactive_ms_median} ms (max ${r.interactive_ms_max})`);
     }'
 stop_server
+
+echo
+echo "== e-CO issuance and rendering (criterion; targets: ≥ 500 orders/s export → stored, PDF ≤ 100 ms)"
+cargo bench -p domain --bench issuance 2>&1 | grep -E "^issuance|time:|thrpt:" || true
+cargo bench -p domain --bench eco -- "PDF" 2>&1 | grep -E "PDF|time:" || true

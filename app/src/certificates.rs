@@ -21,7 +21,7 @@ use crate::trade::server_fns::{get_order_eco, verify_certificate};
 /// How often an open order page asks for news of its certificate.
 const POLL_EVERY: std::time::Duration = std::time::Duration::from_secs(2);
 
-fn kind_name(t: &'static Messages, kind: &str) -> &'static str {
+pub(crate) fn kind_name(t: &'static Messages, kind: &str) -> &'static str {
     if kind == "CertificateOfOrigin" {
         t.eco_kind_co
     } else {
@@ -29,7 +29,7 @@ fn kind_name(t: &'static Messages, kind: &str) -> &'static str {
     }
 }
 
-fn state_name(t: &'static Messages, state: &str) -> String {
+pub(crate) fn state_name(t: &'static Messages, state: &str) -> String {
     t.lookup(&format!("eco_state_{state}"))
         .map_or_else(|| state.replace('_', " "), str::to_owned)
 }
@@ -136,17 +136,7 @@ fn EcoBody(locale: Locale, order: String, eco: OrderEco, staff: bool) -> impl In
             let problems = eco.problems.clone();
             view! {
                 <p>{if staff { t.eco_rejected_staff } else { t.eco_rejected_buyer }}</p>
-                {(staff && !problems.is_empty()).then(|| view! {
-                    <ul class="problems" data-testid="eco-problems">
-                        {problems.into_iter().map(|p| {
-                            let place = match p.line {
-                                Some(l) => fill(t.eco_problem_line, &[("line", &l)]),
-                                None => t.eco_problem_document.to_owned(),
-                            };
-                            view! { <li><strong>{place}</strong>" · "<code>{p.field}</code>": "{p.problem}<br/><span class="muted">{p.fix}</span></li> }
-                        }).collect_view()}
-                    </ul>
-                })}
+                {(staff && !problems.is_empty()).then(|| view! { <ProblemList locale problems testid="eco-problems" /> })}
                 {staff.then(|| view! { <RetryButton locale order=order.clone() /> })}
             }
             .into_any()
@@ -165,6 +155,27 @@ fn EcoBody(locale: Locale, order: String, eco: OrderEco, staff: bool) -> impl In
         .into_any(),
     };
     view! { {badge} {body} }
+}
+
+/// Why a certificate cannot be issued, line by line, each with its fix.
+#[component]
+pub fn ProblemList(
+    locale: Locale,
+    problems: Vec<domain::trade::views::EcoProblem>,
+    testid: &'static str,
+) -> impl IntoView {
+    let t = locale.messages();
+    view! {
+        <ul class="problems" data-testid=testid>
+            {problems.into_iter().map(|p| {
+                let place = match p.line {
+                    Some(l) => fill(t.eco_problem_line, &[("line", &l)]),
+                    None => t.eco_problem_document.to_owned(),
+                };
+                view! { <li><strong>{place}</strong>" · "<code>{p.field}</code>": "{p.problem}<br/><span class="muted">{p.fix}</span></li> }
+            }).collect_view()}
+        </ul>
+    }
 }
 
 #[component]

@@ -207,6 +207,16 @@ pub fn App() -> impl IntoView {
                             ssr=SsrMode::Async
                         />
                         <Route
+                            path=path!("eco")
+                            view=admin::certificates::CertificatesPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=path!("eco/:number")
+                            view=admin::certificates::CertificatePage
+                            ssr=SsrMode::Async
+                        />
+                        <Route
                             path=path!("settings")
                             view=admin::settings::SettingsPage
                             ssr=SsrMode::Async

@@ -40,6 +40,7 @@ pub fn notification_text(
         "quote_declined" => t.notification_quote_declined,
         "quote_accepted" => t.notification_quote_accepted,
         "order_transitioned" => t.notification_order_transitioned,
+        "eco_issued" => t.notification_eco_issued,
         _ => t.notification_message_posted,
     };
     let status = status

@@ -241,8 +241,19 @@ test.describe("buyers and the admin panel", () => {
     await page.getByLabel("HS code").fill("940169");
     await page.getByLabel("Country of origin").selectOption("VN");
     await page.getByLabel("RCEP origin criterion").selectOption("CTC");
+    // What certificates of origin need: the HS edition and the producer, all of it or nothing.
+    await page.getByLabel("HS edition of the code").selectOption("HS2022");
+    await page.getByLabel("Producer's name").fill("Binh Duong Woodcraft JSC");
+    await page.getByRole("button", { name: "Save" }).click();
+    await expect(page.locator("#f-form-producer_address--error")).toHaveText(
+      "Give the producer's name, address and country, or leave all three empty.",
+    );
+    await page.getByLabel("Producer's address").fill("Lot C12, VSIP II, Thu Dau Mot, Binh Duong");
+    await page.getByLabel("Producer's country").selectOption("VN");
     await page.getByRole("button", { name: "Save" }).click();
     await expect(page).toHaveURL(/\/en\/admin\/catalog\/products\/[0-9a-f-]{36}$/);
+    await hydrated(page);
+    await expect(page.getByLabel("Producer's name")).toHaveValue("Binh Duong Woodcraft JSC");
     const productEditor = page.url();
     const store = await request.get("/en/products/teak-garden-bench-e2e");
     expect(store.status()).toBe(200);

@@ -1,6 +1,7 @@
 // The platform API end to end against the release server: an operator creates a client with
 // the `server create-api-client` command, the client gets a token and reads the catalog.
 import { expect, test } from "@playwright/test";
+import { revokedInStatusList, verifyProof } from "./vc-verifier";
 import { createClient } from "./operator";
 
 function basic(id: string, secret: string): string {
@@ -116,6 +117,17 @@ test.describe("platform API", () => {
     const revoked = await (await request.post("/api/v1/eco/verify", { data: old })).json();
     expect([revoked.integrity.outcome, revoked.status.outcome, revoked.valid, revoked.revoked]).toEqual(["passed", "failed", false, true]);
     expect(revoked.register.replaced_by).toBe(number);
+
+    // An independent implementation of the W3C algorithms (vc-verifier.ts, no code shared
+    // with the server) accepts the certificate, finds its status bit clear, and the replaced
+    // one's set.
+    const local = (url: string) => url.replace(/^https?:\/\/[^/]+/, "");
+    const fetchJson = async (url: string) => (await request.get(local(url))).json();
+    await verifyProof(vc, fetchJson, "http");
+    expect(await revokedInStatusList(vc, fetchJson, "http", local)).toBe(false);
+    await verifyProof(old, fetchJson, "http");
+    expect(await revokedInStatusList(old, fetchJson, "http", local)).toBe(true);
+    await expect(verifyProof(tampered, fetchJson, "http")).rejects.toThrow("the signature does not hold");
 
     // did:web document and the status list with its entity tag.
     const did = await (await request.get("/.well-known/did.json")).json();

@@ -250,6 +250,14 @@ test.describe("the buying flow", () => {
     await admin.getByLabel("Shipment references").fill("MEDU1234567");
     await admin.getByLabel("Departure date").fill("2026-12-20");
     await admin.getByLabel("Vessel (or flight)").fill("HMM Garnet");
+    await admin.getByLabel("Means of transport").selectOption("sea");
+    // Packages per line: a count without its kind is refused, next to the field.
+    const line1 = admin.getByTestId("export-line-1");
+    await line1.getByLabel("Line 1: Packages").fill("12");
+    await admin.getByTestId("save-export-data").click();
+    await expect(line1).toContainText("Give both the number and the kind of packages");
+    await line1.getByLabel("Line 1: Kind (CT, PX…)").fill("ct");
+    await line1.getByLabel("Line 1: Marks and numbers").fill("HL/BUSAN 1-12");
     await admin.getByTestId("save-export-data").click();
     await expect(admin.getByTestId("advance-order")).toBeEnabled();
     await expect(admin.getByTestId("order-missing")).toHaveCount(0);
@@ -274,6 +282,9 @@ test.describe("the buying flow", () => {
     expect(vc.status()).toBe(200);
     const credential = await vc.json();
     expect(credential.credentialSubject.number).toBe(ecoNumber);
+    // The packages and marks entered for line 1 are on it.
+    expect(credential.credentialSubject.goods[0].packages).toEqual({ count: 12, kind: "CT" });
+    expect(credential.credentialSubject.goods[0].marks).toBe("HL/BUSAN 1-12");
     expect((await other.request.get(`/eco/${ecoNumber}/json`)).status()).toBe(404);
 
     await buyer.reload();
@@ -299,6 +310,27 @@ test.describe("the buying flow", () => {
     await expect(buyer.getByTestId("verify-revoked")).toContainText("Invoice date corrected");
     await expect(buyer.getByTestId("check-status").getByTestId("check-outcome")).toHaveText("Failed");
     await expect(buyer.getByTestId("verify-replaced-by")).toBeVisible();
+
+    // The register lists the pair: the revoked one names its replacement, and its page shows
+    // the order's issuance history (the first issue and the replacement).
+    await admin.goto(`/en/admin/eco?status=revoked&q=${ecoNumber}`);
+    const rows = admin.getByTestId("eco-register-row");
+    await expect(rows).toHaveCount(1);
+    await expect(rows.first()).toContainText("Revoked");
+    await rows.first().getByRole("link", { name: ecoNumber }).click();
+    await expect(admin.getByTestId("eco-detail-status")).toHaveText("Revoked");
+    await expect(admin.getByTestId("eco-detail")).toContainText("Invoice date corrected");
+    await expect(admin.getByTestId("eco-detail-replaced-by")).toContainText("PF-DOO-");
+    await expect(admin.getByTestId("eco-job")).toHaveCount(2);
+    await expect(admin.getByTestId("eco-reissue")).toHaveCount(0);
+    await admin.goto(`/en/admin/eco?q=${orderNumber}`);
+    await expect(admin.getByTestId("eco-register-row")).toHaveCount(2);
+
+    // The buyer was told of each certificate (notifications, from the outbox).
+    await expect(async () => {
+      await buyer.goto("/en/notifications");
+      await expect(buyer.getByText(`Order ${orderNumber}: the certificate of origin is issued`)).toHaveCount(2, { timeout: 1_000 });
+    }).toPass({ timeout: 15_000 });
   });
 });
 

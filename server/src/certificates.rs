@@ -20,7 +20,7 @@ use http::{HeaderMap, HeaderValue, StatusCode, header};
 use app::i18n::Locale;
 use domain::DomainError;
 use domain::entities::order;
-use domain::issuance::{SCHEMA_PATH, register};
+use domain::issuance::{CONTEXT_PATH, SCHEMA_PATH, register};
 use sea_orm::EntityTrait;
 
 use crate::startup::ServerState;
@@ -32,6 +32,7 @@ pub fn public() -> Router<ServerState> {
         .route("/.well-known/did.json", get(did_json))
         .route("/status/{list}", get(status_list))
         .route(SCHEMA_PATH, get(schema))
+        .route(CONTEXT_PATH, get(context))
 }
 
 /// The routes that look at the visitor (language, session).
@@ -115,6 +116,15 @@ async fn status_list(
 
 /// `GET /schemas/rcep-origin-credential/v1.json`: the shipped schema with `$id` set to the
 /// URL it is published at, which is the URL credentials name in `credentialSchema`.
+/// The JSON-LD context of the RCEP terms the credentials name.
+async fn context(State(state): State<ServerState>) -> Response {
+    json_response(
+        domain::eco::vc::context_document(&state.app.issuer.context_url()).to_string(),
+        "application/ld+json",
+        "public, max-age=3600",
+    )
+}
+
 async fn schema(State(state): State<ServerState>) -> Response {
     let mut schema: serde_json::Value =
         serde_json::from_str(domain::eco::vc::SCHEMA_JSON).unwrap_or_default();

@@ -216,15 +216,21 @@ pub const ECO_NUMBER_PREFIX: &str = "PF";
 
 /// The whole HTTP application.
 pub fn router(config: &Config, db: DatabaseConnection) -> anyhow::Result<Router> {
-    router_with(config, db, std::sync::Arc::default())
+    router_with(
+        config,
+        db,
+        std::sync::Arc::default(),
+        std::sync::Arc::new(issuer(config)?),
+    )
 }
 
 /// The application, waking the mailer through `mail_waiting` when a request leaves a mail
-/// someone waits for.
+/// someone waits for; certificates are signed and verified as `issuer` (the worker's own).
 pub fn router_with(
     config: &Config,
     db: DatabaseConnection,
     mail_waiting: std::sync::Arc<tokio::sync::Notify>,
+    issuer: std::sync::Arc<domain::issuance::Issuer>,
 ) -> anyhow::Result<Router> {
     let api = ApiState {
         tokens: token_authority(config)?,
@@ -245,7 +251,7 @@ pub fn router_with(
         providers: providers.links().into(),
         require_staff_2fa: config.require_staff_2fa,
         mail_configured: config.smtp_url.is_some(),
-        issuer: std::sync::Arc::new(issuer(config)?),
+        issuer,
         status_lists: std::sync::Arc::default(),
         page_cache: {
             let cache = page_cache.clone();
@@ -391,6 +397,7 @@ impl Application {
         }
         let mail_waiting = std::sync::Arc::new(tokio::sync::Notify::new());
         let issuer = std::sync::Arc::new(issuer(&config)?);
+        let router = router_with(&config, db.clone(), mail_waiting.clone(), issuer.clone())?;
         let authority = std::sync::Arc::new(crate::authority::Authority::from_config(
             config.authority.as_ref(),
         )?);
@@ -398,7 +405,7 @@ impl Application {
             issuer,
             authority,
             listener,
-            router: router_with(&config, db.clone(), mail_waiting.clone())?,
+            router,
             db,
             session_policy: config.session_policy,
             mailer,

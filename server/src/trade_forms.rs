@@ -407,7 +407,8 @@ async fn open_notification(
         Err(DomainError::NotFound { .. }) => return not_found(),
         Err(e) => return unavailable(&e),
     };
-    let kind = match (session.user.role.is_staff(), n.kind == "order_transitioned") {
+    let about_order = matches!(n.kind.as_str(), "order_transitioned" | "eco_issued");
+    let kind = match (session.user.role.is_staff(), about_order) {
         (true, true) => domain::notify::PathKind::StaffOrder,
         (true, false) => domain::notify::PathKind::StaffRfq,
         (false, true) => domain::notify::PathKind::BuyerOrder,

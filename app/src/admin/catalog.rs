@@ -178,6 +178,7 @@ fn ProductEditor(locale: Locale, id: String, text_locale: String) -> impl IntoVi
                 let categories: Vec<(String, String)> = editor.categories.into_iter().map(|c| (c.id, c.name)).collect();
                 let units: Vec<(String, String)> = UnitCode::ALL.iter().map(|u| (u.as_str().to_owned(), format!("{} — {}", u.as_str(), unit_name(t, *u)))).collect();
                 let criteria: Vec<(String, String)> = OriginCriterion::ALL.iter().map(|c| (c.as_str().to_owned(), c.as_str().to_owned())).collect();
+                let editions: Vec<(String, String)> = domain::catalog::model::HS_EDITIONS.iter().map(|e| ((*e).to_owned(), (*e).to_owned())).collect();
                 let this_id = id.get_untracked();
                 let delete_id = this_id.clone();
                 let language = Locale::from_tag(&f.locale).map_or_else(|| f.locale.clone(), |l| l.native_name().to_owned());
@@ -226,6 +227,19 @@ fn ProductEditor(locale: Locale, id: String, text_locale: String) -> impl IntoVi
                                 options=criteria errors required=true placeholder=t.field_choose />
                             <Field label=t.field_rvc_percent name="form[rvc_percent]" field="rvc_percent" value=f.rvc_percent.clone() errors hint=t.field_rvc_hint maxlength=6 />
                             <Field label=t.field_tariff_shift name="form[tariff_shift]" field="tariff_shift" value=f.tariff_shift.clone() errors maxlength=200 />
+                            <SelectField label=t.field_hs_edition name="form[hs_edition]" field="hs_edition" value=f.hs_edition.clone()
+                                options=editions errors placeholder=t.field_not_set />
+                            <CheckField label=t.field_modifier_acu name="form[modifier_acu]" checked=f.modifier_acu />
+                            <CheckField label=t.field_modifier_dmi name="form[modifier_dmi]" checked=f.modifier_dmi />
+                        </fieldset>
+                        <fieldset>
+                            <legend>{t.catalog_producer}</legend>
+                            <p class="hint">{t.catalog_producer_hint}</p>
+                            <Field label=t.field_producer_name name="form[producer_name]" field="producer_name" value=f.producer_name.clone() errors maxlength=200 />
+                            <Field label=t.field_producer_address name="form[producer_address]" field="producer_address" value=f.producer_address.clone() errors maxlength=500 />
+                            <SelectField label=t.field_producer_country name="form[producer_country]" field="producer_country" value=f.producer_country.clone()
+                                options=country_options(t) errors placeholder=t.field_not_set />
+                            <CheckField label=t.field_producer_confidential name="form[producer_confidential]" checked=f.producer_confidential />
                         </fieldset>
                         <FormStatus value=save.value() pending=save.pending() success=t.form_saved />
                         <div class="form-actions">

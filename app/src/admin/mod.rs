@@ -4,6 +4,7 @@
 pub mod api_clients;
 pub mod audit;
 pub mod catalog;
+pub mod certificates;
 pub mod outbox;
 pub mod people;
 pub mod server_fns;
@@ -94,7 +95,7 @@ fn sections(t: &'static Messages) -> Vec<(&'static str, &'static str, bool, bool
         ("catalog/categories", t.admin_nav_categories, false, true),
         ("rfqs", t.admin_nav_rfqs, false, true),
         ("orders", t.admin_nav_orders, false, true),
-        ("eco", t.admin_nav_eco, false, false),
+        ("eco", t.admin_nav_eco, false, true),
         ("logistics", t.admin_nav_logistics, false, false),
         ("companies", t.admin_nav_companies, false, true),
         ("users", t.admin_nav_users, true, true),

@@ -159,6 +159,25 @@ pub struct ProductForm {
     pub rvc_percent: String,
     #[serde(default)]
     pub tariff_shift: String,
+    /// The HS edition the code is read in (`HS2012`, `HS2017`, `HS2022`; empty = not set).
+    #[serde(default)]
+    pub hs_edition: String,
+    /// Origin modifiers shown with the criterion: accumulation (Article 3.4) …
+    #[serde(default, deserialize_with = "checkbox")]
+    pub modifier_acu: bool,
+    /// … and de minimis (Article 3.7).
+    #[serde(default, deserialize_with = "checkbox")]
+    pub modifier_dmi: bool,
+    /// The producer, for box 3 of certificates (all three, or none).
+    #[serde(default)]
+    pub producer_name: String,
+    #[serde(default)]
+    pub producer_address: String,
+    #[serde(default)]
+    pub producer_country: String,
+    /// The producer is shown as CONFIDENTIAL on certificates.
+    #[serde(default, deserialize_with = "checkbox")]
+    pub producer_confidential: bool,
     #[serde(default, deserialize_with = "checkbox")]
     pub featured: bool,
     #[serde(default, deserialize_with = "checkbox")]

@@ -59,17 +59,10 @@ pub struct ApiVerification {
 impl From<register::Verification> for ApiVerification {
     fn from(v: register::Verification) -> Self {
         let check = |c: &domain::eco::Check| {
-            let json = serde_json::to_value(c).unwrap_or_default();
+            let view = register::check_view(c);
             ApiCheck {
-                outcome: json
-                    .get("outcome")
-                    .and_then(|o| o.as_str())
-                    .unwrap_or("not_checked")
-                    .to_owned(),
-                reasons: json
-                    .get("reasons")
-                    .and_then(|r| serde_json::from_value(r.clone()).ok())
-                    .unwrap_or_default(),
+                outcome: view.outcome,
+                reasons: view.reasons,
             }
         };
         Self {

@@ -1,7 +1,8 @@
 //! The server's integration tests, one binary with a module per area: the real router
 //! in-process (`oneshot`) on a seeded database — pages and headers (`router`), the platform
-//! API and its tokens (`api`), browser sign-in, sessions and CSRF (`accounts`), and the operator
-//! subcommands (`cli`).
+//! API and its tokens (`api`), browser sign-in, sessions and CSRF (`accounts`), the operator
+//! subcommands (`cli`), and the e-CO worker against the sandbox authority (`eco_authority`)
+//! and in real server processes, killed and restarted, two on one PostgreSQL (`eco_processes`).
 
 mod common;
 
@@ -9,5 +10,6 @@ mod accounts;
 mod api;
 mod cli;
 mod eco_authority;
+mod eco_processes;
 mod router;
 mod trade;

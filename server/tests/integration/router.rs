@@ -490,6 +490,15 @@ async fn certificates_are_public_to_verify_and_private_to_download() {
         schema["$id"],
         "https://shop.example.com/schemas/rcep-origin-credential/v1.json"
     );
+    // The JSON-LD context of the RCEP terms, at the URL the credentials name second.
+    let (status, headers, body) = get(&app, "/contexts/rcep-origin/v1.jsonld").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers[header::CONTENT_TYPE], "application/ld+json");
+    let context: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(
+        context["@context"]["@vocab"],
+        "https://shop.example.com/contexts/rcep-origin/v1.jsonld#"
+    );
 
     // The status list, its entity tag, 304 on a match; another list number is a 404.
     let (status, headers, body) = get(&app, "/status/1").await;

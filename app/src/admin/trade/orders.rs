@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use domain::trade::forms::ExportDataForm;
+use domain::trade::forms::{ExportDataForm, ExportLineForm, TRANSPORT_MODES};
 use domain::trade::order::OrderStatus;
 use domain::trade::views::OrderDetail;
 
@@ -131,21 +131,24 @@ fn Preflight(
                         Ok(p) if p.is_empty() => view! { <p class="ok-text" data-testid="eco-preflight-ok">{t.eco_preflight_ok}</p> }.into_any(),
                         Ok(p) => view! {
                             <p>{t.eco_preflight_missing}</p>
-                            <ul class="problems" data-testid="eco-preflight-problems">
-                                {p.into_iter().map(|p| {
-                                    let place = match p.line {
-                                        Some(l) => fill(t.eco_problem_line, &[("line", &l)]),
-                                        None => t.eco_problem_document.to_owned(),
-                                    };
-                                    view! { <li><strong>{place}</strong>" · "<code>{p.field}</code>": "{p.problem}<br/><span class="muted">{p.fix}</span></li> }
-                                }).collect_view()}
-                            </ul>
+                            <crate::certificates::ProblemList locale problems=p testid="eco-preflight-problems" />
                         }.into_any(),
                     }
                 })}
             </Suspense>
         </section>
     }
+}
+
+/// One order line's shipping inputs in the export data form.
+#[derive(Clone)]
+struct LineInputs {
+    position: i32,
+    description: String,
+    package_count: RwSignal<String>,
+    package_kind: RwSignal<String>,
+    marks: RwSignal<String>,
+    fob_value: RwSignal<String>,
 }
 
 /// The next status (with what it still needs), cancelling, and the export data form (an
@@ -183,6 +186,47 @@ fn OrderStaffPanel(locale: Locale, order: OrderDetail) -> impl IntoView {
     let vessel = RwSignal::new(order.vessel.clone().unwrap_or_default());
     let voyage = RwSignal::new(order.voyage.clone().unwrap_or_default());
     let port_of_discharge = RwSignal::new(order.port_of_discharge.clone().unwrap_or_default());
+    let transport_mode = RwSignal::new(order.transport_mode.clone().unwrap_or_default());
+    let line_inputs: Vec<LineInputs> = order
+        .lines
+        .iter()
+        .map(|l| LineInputs {
+            position: l.position,
+            description: l.description.clone(),
+            package_count: RwSignal::new(
+                l.package_count.map(|c| c.to_string()).unwrap_or_default(),
+            ),
+            package_kind: RwSignal::new(l.package_kind.clone().unwrap_or_default()),
+            marks: RwSignal::new(l.marks.clone().unwrap_or_default()),
+            fob_value: RwSignal::new(l.fob_value.clone().unwrap_or_default()),
+        })
+        .collect();
+    let line_forms = {
+        let inputs = line_inputs.clone();
+        move || {
+            inputs
+                .iter()
+                .map(|l| ExportLineForm {
+                    position: l.position,
+                    package_count: l.package_count.get_untracked(),
+                    package_kind: l.package_kind.get_untracked().trim().to_ascii_uppercase(),
+                    marks: l.marks.get_untracked(),
+                    fob_value: l.fob_value.get_untracked(),
+                })
+                .collect::<Vec<_>>()
+        }
+    };
+    let line_err = move |position: i32, name: &'static str| {
+        let field = ExportLineForm::field(position, name);
+        move || {
+            errors.with(|e| {
+                e.iter()
+                    .find(|x| x.field == field)
+                    .map(|x| error_text(t, x))
+            })
+        }
+    };
+    let currency = order.currency.clone();
     let pending = move || move_action.pending().get() || save.pending().get();
     let err = move |f: &'static str| {
         move || errors.with(|e| e.iter().find(|x| x.field == f).map(|x| error_text(t, x)))
@@ -233,6 +277,8 @@ fn OrderStaffPanel(locale: Locale, order: OrderDetail) -> impl IntoView {
                     vessel: vessel.get_untracked(),
                     voyage: voyage.get_untracked(),
                     port_of_discharge: port_of_discharge.get_untracked().trim().to_ascii_uppercase(),
+                    transport_mode: transport_mode.get_untracked(),
+                    lines: line_forms(),
                 } });
             }>
             <h2>{t.order_export_data_title}</h2>
@@ -252,6 +298,16 @@ fn OrderStaffPanel(locale: Locale, order: OrderDetail) -> impl IntoView {
                 <input id="o-port-of-loading" type="text" maxlength="5" prop:value=move || port_of_loading.get() on:input=move |ev| port_of_loading.set(event_target_value(&ev)) />
                 <p class="hint">{t.field_port_hint}</p>
                 <p class="field-error" role="alert">{err("port_of_loading")}</p>
+            </div>
+            <div class="field" class:has-error=move || err("transport_mode")().is_some()>
+                <label for="o-transport-mode">{t.order_transport_mode}</label>
+                <select id="o-transport-mode" prop:value=move || transport_mode.get() on:change=move |ev| transport_mode.set(event_target_value(&ev))>
+                    <option value="">{t.field_not_set}</option>
+                    {TRANSPORT_MODES.iter().map(|m| view! {
+                        <option value=*m selected=transport_mode.get_untracked() == *m>{t.lookup(&format!("order_transport_{m}")).unwrap_or(*m).to_owned()}</option>
+                    }).collect_view()}
+                </select>
+                <p class="field-error" role="alert">{err("transport_mode")}</p>
             </div>
             <div class="field" class:has-error=move || err("departure_date")().is_some()>
                 <label for="o-departure-date">{t.order_departure_date}</label>
@@ -280,6 +336,49 @@ fn OrderStaffPanel(locale: Locale, order: OrderDetail) -> impl IntoView {
                 <p class="hint">{t.order_shipment_references_hint}</p>
                 <p class="field-error" role="alert">{err("shipment_references")}</p>
             </div>
+            <fieldset data-testid="export-lines">
+                <legend>{t.order_export_lines_title}</legend>
+                <p class="hint">{fill(t.order_export_lines_hint, &[("currency", &currency)])}</p>
+                <div class="table-wrap">
+                    <table class="data form-table">
+                        <thead><tr>
+                            <th scope="col">"#"</th>
+                            <th scope="col">{t.order_line_description}</th>
+                            <th scope="col">{t.order_package_count}</th>
+                            <th scope="col">{t.order_package_kind}</th>
+                            <th scope="col">{t.order_marks}</th>
+                            <th scope="col">{fill(t.order_fob_value, &[("currency", &currency)])}</th>
+                        </tr></thead>
+                        <tbody>
+                            {line_inputs.into_iter().map(|l| {
+                                let p = l.position;
+                                let input = move |name: &'static str, signal: RwSignal<String>, max: u32, label: String| {
+                                    let error = line_err(p, name);
+                                    let error2 = line_err(p, name);
+                                    view! {
+                                        <td class:has-error=move || error().is_some()>
+                                            <input type="text" maxlength=max aria-label=label prop:value=move || signal.get()
+                                                on:input=move |ev| signal.set(event_target_value(&ev)) />
+                                            <p class="field-error" role="alert">{error2}</p>
+                                        </td>
+                                    }
+                                };
+                                let label = |what: &str| format!("{} {p}: {what}", t.order_line);
+                                view! {
+                                    <tr data-testid=format!("export-line-{p}")>
+                                        <td>{p}</td>
+                                        <td>{l.description.clone()}</td>
+                                        {input("package_count", l.package_count, 7, label(t.order_package_count))}
+                                        {input("package_kind", l.package_kind, 2, label(t.order_package_kind))}
+                                        {input("marks", l.marks, 200, label(t.order_marks))}
+                                        {input("fob_value", l.fob_value, 20, label(t.order_fob_value_short))}
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+            </fieldset>
             {move || match save.value().get() {
                 Some(Err(crate::error::AppError::Fields(_))) => Some(view! { <p class="form-status error" role="alert">{t.form_fix_errors}</p> }.into_any()),
                 Some(Err(e)) => Some(view! { <p class="form-status error" role="alert"><ActionError error=e /></p> }.into_any()),

@@ -12,6 +12,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
+use super::model::HS_EDITIONS;
 use super::pricing::{PriceTier, QuantityRule, TierTable};
 use super::repo::FALLBACK_LOCALE;
 use crate::auth::audit::{self, Actor, AuditEntry};
@@ -56,8 +57,77 @@ struct ValidProduct {
     criterion: String,
     rvc: Option<Decimal>,
     tariff_shift: Option<String>,
+    hs_edition: Option<String>,
+    modifiers: Vec<&'static str>,
+    producer: Option<ProducerData>,
+    producer_confidential: bool,
     featured: bool,
     published: bool,
+}
+
+/// A producer's name, address and country.
+type ProducerData = (String, String, String);
+
+/// The edition, the modifiers and the producer of the product form.
+fn certificate_data(
+    c: &mut FormCheck,
+    form: &ProductForm,
+) -> (Option<String>, Vec<&'static str>, Option<ProducerData>) {
+    let edition = form.hs_edition.trim().to_ascii_uppercase();
+    let hs_edition = if edition.is_empty() {
+        None
+    } else if HS_EDITIONS.contains(&edition.as_str()) {
+        Some(edition)
+    } else {
+        c.add(
+            "hs_edition",
+            "invalid",
+            "choose the HS edition the code is read in: HS2012, HS2017 or HS2022",
+        );
+        None
+    };
+    let mut modifiers = Vec::new();
+    if form.modifier_acu {
+        modifiers.push("ACU");
+    }
+    if form.modifier_dmi {
+        modifiers.push("DMI");
+    }
+    let name = c.optional_text("producer_name", &form.producer_name, 200);
+    let address = c.optional_text("producer_address", &form.producer_address, 500);
+    let country = form.producer_country.trim();
+    let country = if country.is_empty() {
+        None
+    } else {
+        match CountryCode::parse(country) {
+            Ok(code) => Some(code.as_str().to_owned()),
+            Err(e) => {
+                c.add("producer_country", "invalid", e.to_string());
+                None
+            }
+        }
+    };
+    let producer = match (name, address, country) {
+        (Some(n), Some(a), Some(k)) => Some((n, a, k)),
+        (None, None, None) => None,
+        (n, a, k) => {
+            for (field, missing) in [
+                ("producer_name", n.is_none()),
+                ("producer_address", a.is_none()),
+                ("producer_country", k.is_none()),
+            ] {
+                if missing && !c.has(field) {
+                    c.add(
+                        field,
+                        "producer_incomplete",
+                        "give the producer's name, address and country, or leave all three empty",
+                    );
+                }
+            }
+            None
+        }
+    };
+    (hs_edition, modifiers, producer)
 }
 
 fn parse_code<T, E: std::fmt::Display>(
@@ -238,6 +308,7 @@ fn validate_product(form: &ProductForm) -> DomainResult<ValidProduct> {
         );
     }
     let tariff_shift = c.optional_text("tariff_shift", &form.tariff_shift, 200);
+    let (hs_edition, modifiers, producer) = certificate_data(&mut c, form);
     c.finish()?;
     let missing = || DomainError::invalid("form", "a checked field is missing");
     Ok(ValidProduct {
@@ -263,6 +334,10 @@ fn validate_product(form: &ProductForm) -> DomainResult<ValidProduct> {
         criterion: criterion.ok_or_else(missing)?.as_str().to_owned(),
         rvc,
         tariff_shift,
+        hs_edition,
+        modifiers,
+        producer,
+        producer_confidential: form.producer_confidential,
         featured: form.featured,
         published: form.published,
     })
@@ -401,9 +476,23 @@ pub async fn product_form<C: ConnectionTrait>(
         origin_criterion: p.origin_criterion,
         rvc_percent: p.rvc_percent.unwrap_or_default(),
         tariff_shift: p.tariff_shift.unwrap_or_default(),
+        hs_edition: p.hs_edition.unwrap_or_default(),
+        modifier_acu: has_modifier(p.origin_modifiers.as_ref(), "ACU"),
+        modifier_dmi: has_modifier(p.origin_modifiers.as_ref(), "DMI"),
+        producer_name: p.producer_name.unwrap_or_default(),
+        producer_address: p.producer_address.unwrap_or_default(),
+        producer_country: p.producer_country.unwrap_or_default(),
+        producer_confidential: p.producer_confidential,
         featured: p.featured,
         published: p.published,
     })
+}
+
+/// Whether the stored modifiers (`["ACU", "DMI"]`) hold `code`.
+fn has_modifier(stored: Option<&serde_json::Value>, code: &str) -> bool {
+    stored
+        .and_then(serde_json::Value::as_array)
+        .is_some_and(|m| m.iter().any(|v| v.as_str() == Some(code)))
 }
 
 /// Creates (`id` = `None`) or updates a product; returns its id and slug.
@@ -483,12 +572,12 @@ pub async fn save_product<C: ConnectionTrait + TransactionTrait>(
         origin_criterion: Set(v.criterion),
         rvc_percent: Set(v.rvc.map(|r| r.to_string())),
         tariff_shift: Set(v.tariff_shift),
-        hs_edition: Set(existing.as_ref().and_then(|e| e.hs_edition.clone())),
-        origin_modifiers: Set(existing.as_ref().and_then(|e| e.origin_modifiers.clone())),
-        producer_name: Set(existing.as_ref().and_then(|e| e.producer_name.clone())),
-        producer_address: Set(existing.as_ref().and_then(|e| e.producer_address.clone())),
-        producer_country: Set(existing.as_ref().and_then(|e| e.producer_country.clone())),
-        producer_confidential: Set(existing.as_ref().is_some_and(|e| e.producer_confidential)),
+        hs_edition: Set(v.hs_edition.clone()),
+        origin_modifiers: Set((!v.modifiers.is_empty()).then(|| serde_json::json!(v.modifiers))),
+        producer_name: Set(v.producer.as_ref().map(|p| p.0.clone())),
+        producer_address: Set(v.producer.as_ref().map(|p| p.1.clone())),
+        producer_country: Set(v.producer.as_ref().map(|p| p.2.clone())),
+        producer_confidential: Set(v.producer_confidential),
         featured: Set(v.featured),
         published: Set(v.published),
         created_at: Set(existing.as_ref().map_or(now, |e| e.created_at)),
@@ -803,6 +892,7 @@ mod tests {
             tariff_shift: "CTH".into(),
             featured: false,
             published: true,
+            ..ProductForm::default()
         }
     }
 
@@ -811,6 +901,29 @@ mod tests {
         let v = validate_product(&sample()).unwrap();
         assert_eq!(v.incoterms, ["FOB", "CIF"]);
         assert_eq!(v.tiers.len(), 2);
+    }
+
+    #[test]
+    fn the_certificate_data_of_a_product_is_read() {
+        let mut f = sample();
+        f.hs_edition = "hs2022".into();
+        f.modifier_dmi = true;
+        f.producer_name = " Ningbo Oak Works ".into();
+        f.producer_address = "8 Mill Road, Ningbo".into();
+        f.producer_country = "CN".into();
+        let v = validate_product(&f).unwrap();
+        assert_eq!(v.hs_edition.as_deref(), Some("HS2022"));
+        assert_eq!(v.modifiers, ["DMI"]);
+        assert_eq!(
+            v.producer,
+            Some((
+                "Ningbo Oak Works".into(),
+                "8 Mill Road, Ningbo".into(),
+                "CN".into()
+            ))
+        );
+        let v = validate_product(&sample()).unwrap();
+        assert!(v.hs_edition.is_none() && v.modifiers.is_empty() && v.producer.is_none());
     }
 
     #[test]
@@ -860,6 +973,21 @@ mod tests {
                 "rvc_mismatch",
             ),
             (|f| f.rvc_percent = "140".into(), "rvc_percent", "invalid"),
+            (|f| f.hs_edition = "HS1996".into(), "hs_edition", "invalid"),
+            (
+                |f| f.producer_name = "Ningbo Oak Works".into(),
+                "producer_address",
+                "producer_incomplete",
+            ),
+            (
+                |f| {
+                    f.producer_name = "Ningbo Oak Works".into();
+                    f.producer_address = "8 Mill Road, Ningbo".into();
+                    f.producer_country = "XX1".into();
+                },
+                "producer_country",
+                "invalid",
+            ),
         ];
         for (change, field, code) in cases {
             let mut f = sample();

@@ -241,6 +241,9 @@ impl ProductFilter {
 /// The locales product and category text may be written in (the UI's locales).
 pub const TEXT_LOCALES: [&str; 8] = ["en", "zh-Hans", "ja", "ko", "vi", "th", "id", "ms"];
 
+/// The HS editions a product's code may be read in (the product form's choices).
+pub const HS_EDITIONS: [&str; 3] = ["HS2012", "HS2017", "HS2022"];
+
 #[cfg(test)]
 mod tests {
     use super::*;

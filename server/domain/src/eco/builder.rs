@@ -76,7 +76,7 @@ pub struct OrderInput {
     pub lines: Vec<OrderLine>,
 }
 
-/// How box 2 shows the producer.
+/// How box 3 shows the producer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ProducerDisclosure {
     /// Name the producers from the catalog (one for all items, or per item).

@@ -187,6 +187,11 @@ pub enum DocumentKind {
 }
 
 impl DocumentKind {
+    /// The default kind of a back-to-back certificate's original proof.
+    pub fn certificate() -> Self {
+        Self::CertificateOfOrigin
+    }
+
     /// The VC type name.
     pub fn credential_type(self) -> &'static str {
         match self {
@@ -514,7 +519,7 @@ pub struct Party {
     pub country: CountryCode,
 }
 
-/// Box 2: the producer, or why it is not shown.
+/// Box 3: the producer, or why it is not shown.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "disclosure", rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum Producer {
@@ -560,10 +565,17 @@ pub struct ThirdPartyInvoicing {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OriginalProof {
+    /// What the original is (a Certificate of Origin unless said otherwise).
+    #[serde(default = "DocumentKind::certificate")]
+    pub kind: DocumentKind,
     pub number: Reference,
     pub issue_date: NaiveDate,
     pub valid_until: NaiveDate,
     pub exporting_party: RcepParty,
+    /// The first exporter's approved-exporter authorisation code: required when the original
+    /// is a Declaration of Origin.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub approved_exporter_code: Option<Reference>,
 }
 
 /// Box 15: the exporter's declaration.
@@ -609,7 +621,7 @@ pub struct GoodsItem {
     /// Which invoice the line is on, when there are several.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_number: Option<Reference>,
-    /// The producer, when box 2 says [`Producer::PerItem`].
+    /// The producer, when box 3 says [`Producer::PerItem`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub producer: Option<Party>,
 }
@@ -746,6 +758,27 @@ pub fn validate(d: &OriginContentData) -> Vec<Problem> {
             "issue from the Party where the exporter is established",
         ));
     }
+    if d.importing_party == d.exporting_party {
+        out.push(Problem::document(
+            "importingParty",
+            format!(
+                "the importing Party is the exporting Party ({})",
+                d.exporting_party.as_str()
+            ),
+            "a certificate of origin is for goods going to another RCEP Party",
+        ));
+    }
+    if d.consignee.country != *d.importing_party.country() {
+        out.push(Problem::document(
+            "consignee.country",
+            format!(
+                "the consignee is in {} but the importing Party is {}",
+                d.consignee.country,
+                d.importing_party.as_str()
+            ),
+            "the goods are consigned to the importing Party: correct the consignee's country or the importing Party",
+        ));
+    }
     match (&d.attestation, is_co) {
         (Attestation::ApprovedExporter { .. }, true) => out.push(Problem::document(
             "attestation",
@@ -798,6 +831,33 @@ pub fn validate(d: &OriginContentData) -> Vec<Problem> {
             "certifiedTrueCopy",
             "certified true copies are made by the issuing body of a Certificate of Origin",
             "clear the flag",
+        ));
+    }
+    if d.issued_retroactively && d.issue_date <= d.transport.departure_date {
+        out.push(Problem::document(
+            "issuedRetroactively",
+            format!(
+                "issued on {} but the goods depart on {}: that is not retroactive",
+                d.issue_date, d.transport.departure_date
+            ),
+            "clear the flag; a certificate is issued retroactively only after the departure date",
+        ));
+    }
+    if d.certified_true_copy && d.replaces.is_some() {
+        out.push(Problem::document(
+            "certifiedTrueCopy",
+            "a certified true copy reproduces a certificate; it cannot also replace one",
+            "issue either a certified true copy of the original or a replacement that names it",
+        ));
+    }
+    if let Some(original) = &d.back_to_back
+        && original.kind == DocumentKind::DeclarationOfOrigin
+        && original.approved_exporter_code.is_none()
+    {
+        out.push(Problem::document(
+            "backToBack.approvedExporterCode",
+            "the original proof is a Declaration of Origin and its approved exporter's code is missing",
+            "give the authorisation code of the approved exporter that made out the original declaration",
         ));
     }
     if d.issued_retroactively && (d.issue_date - d.transport.departure_date).num_days() > 365 {
@@ -854,7 +914,7 @@ pub fn validate(d: &OriginContentData) -> Vec<Problem> {
             out.push(Problem::line(
                 line,
                 "producer",
-                "box 2 says the producer is given per item, and this item has none",
+                "box 3 says the producer is given per item, and this item has none",
                 "name the item's producer, or mark the producer CONFIDENTIAL",
             ));
         }
@@ -862,7 +922,7 @@ pub fn validate(d: &OriginContentData) -> Vec<Problem> {
             out.push(Problem::line(
                 line,
                 "producer",
-                "the item names a producer but box 2 is not per item",
+                "the item names a producer but box 3 is not per item",
                 "set the producer to per item, or remove it from the line",
             ));
         }
@@ -1089,6 +1149,8 @@ pub(crate) mod tests {
     #[test]
     fn back_to_back_validity_never_exceeds_the_original() {
         let original = OriginalProof {
+            kind: DocumentKind::CertificateOfOrigin,
+            approved_exporter_code: None,
             number: Reference::parse("VN-2026-1").unwrap(),
             issue_date: date("2026-06-01"),
             valid_until: date("2027-06-01"),
@@ -1110,6 +1172,8 @@ pub(crate) mod tests {
             date: d.issue_date,
         };
         let original = OriginalProof {
+            kind: DocumentKind::CertificateOfOrigin,
+            approved_exporter_code: None,
             number: Reference::parse("VN-2025-1").unwrap(),
             issue_date: date("2025-06-01"),
             valid_until: date("2026-06-01"),
@@ -1124,6 +1188,7 @@ pub(crate) mod tests {
     fn rejects_retroactive_flag_on_a_declaration() {
         let mut d = valid_declaration();
         d.issued_retroactively = true;
+        d.transport.departure_date = date("2026-11-01");
         assert_eq!(problems(&d), vec![(None, "issuedRetroactively".into())]);
     }
 
@@ -1139,6 +1204,80 @@ pub(crate) mod tests {
         d.issued_retroactively = true;
         d.transport.departure_date = date("2025-10-01");
         assert_eq!(problems(&d), vec![(None, "issuedRetroactively".into())]);
+    }
+
+    fn certificate() -> OriginContentData {
+        let mut d = valid_declaration();
+        d.kind = DocumentKind::CertificateOfOrigin;
+        d.attestation = Attestation::IssuingBody {
+            name: text("CCPIT Ningbo"),
+            place: text("Ningbo"),
+            date: d.issue_date,
+        };
+        d
+    }
+
+    #[test]
+    fn rejects_retroactive_issue_before_the_goods_depart() {
+        let mut d = certificate();
+        d.issued_retroactively = true;
+        // Issued 2026-11-20, departing 2026-11-22: not after the departure.
+        assert_eq!(problems(&d), vec![(None, "issuedRetroactively".into())]);
+        d.transport.departure_date = d.issue_date;
+        assert_eq!(problems(&d), vec![(None, "issuedRetroactively".into())]);
+        d.transport.departure_date = date("2026-11-19");
+        assert_eq!(validate(&d), vec![]);
+    }
+
+    #[test]
+    fn rejects_a_consignee_outside_the_importing_party() {
+        let mut d = valid_declaration();
+        d.consignee.country = CountryCode::parse("KR").unwrap();
+        assert_eq!(problems(&d), vec![(None, "consignee.country".into())]);
+    }
+
+    #[test]
+    fn rejects_the_exporting_party_as_importing_party() {
+        let mut d = valid_declaration();
+        d.importing_party = RcepParty::parse("CN").unwrap();
+        d.consignee.country = CountryCode::parse("CN").unwrap();
+        assert_eq!(problems(&d), vec![(None, "importingParty".into())]);
+    }
+
+    #[test]
+    fn rejects_a_certified_true_copy_that_replaces() {
+        let mut d = certificate();
+        d.certified_true_copy = true;
+        assert_eq!(validate(&d), vec![]);
+        d.replaces = Some(Reference::parse("PF-CO-2026-000001").unwrap());
+        assert_eq!(problems(&d), vec![(None, "certifiedTrueCopy".into())]);
+    }
+
+    #[test]
+    fn rejects_back_to_back_of_a_declaration_without_the_first_exporters_code() {
+        let mut d = certificate();
+        let mut original = OriginalProof {
+            kind: DocumentKind::DeclarationOfOrigin,
+            approved_exporter_code: None,
+            number: Reference::parse("VN-DOO-2026-1").unwrap(),
+            issue_date: date("2026-10-01"),
+            valid_until: date("2027-10-01"),
+            exporting_party: RcepParty::parse("VN").unwrap(),
+        };
+        d.valid_until = validity_end(d.issue_date, Some(&original));
+        d.back_to_back = Some(original.clone());
+        assert_eq!(
+            problems(&d),
+            vec![(None, "backToBack.approvedExporterCode".into())]
+        );
+        original.approved_exporter_code = Some(Reference::parse("VN-AE-0815").unwrap());
+        d.back_to_back = Some(original.clone());
+        assert_eq!(validate(&d), vec![]);
+        // An original Certificate of Origin needs no code.
+        original.kind = DocumentKind::CertificateOfOrigin;
+        original.approved_exporter_code = None;
+        d.back_to_back = Some(original);
+        assert_eq!(validate(&d), vec![]);
     }
 
     #[test]

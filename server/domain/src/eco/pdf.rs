@@ -448,10 +448,11 @@ fn draw_first_page(
         Producer::NotAvailable => "NOT AVAILABLE".into(),
         Producer::PerItem => "See the producer under each item in box 8".into(),
     };
+    // The order of the official specimen: exporter, consignee, producer, transport.
     let captions = [
         "1. Goods consigned from (Exporter's name, address and country)",
-        "2. Producer's name, address and country (if known)",
-        "3. Goods consigned to (Importer's or Consignee's name, address and country)",
+        "2. Goods consigned to (Importer's or Consignee's name, address and country)",
+        "3. Producer's name, address and country (if known)",
         "4. Means of transport and route (if known)",
     ];
     let t = &d.transport;
@@ -471,8 +472,8 @@ fn draw_first_page(
     );
     let texts = [
         party_text(&d.exporter),
-        producer,
         party_text(&d.consignee),
+        producer,
         transport,
     ];
     for i in 0..4 {
@@ -659,11 +660,19 @@ fn draw_first_page(
     }
     if let Some(b) = &d.back_to_back {
         remarks.push(format!(
-            "Back-to-back: original proof {} issued {} in {}, valid until {}.",
+            "Back-to-back: original {} {} issued {} in {}, valid until {}{}.",
+            match b.kind {
+                DocumentKind::CertificateOfOrigin => "Certificate of Origin",
+                DocumentKind::DeclarationOfOrigin => "Declaration of Origin",
+            },
             b.number,
             day(b.issue_date),
             country_name(b.exporting_party.as_str()),
-            day(b.valid_until)
+            day(b.valid_until),
+            b.approved_exporter_code
+                .as_ref()
+                .map(|c| format!(", first exporter's approved-exporter code {c}"))
+                .unwrap_or_default()
         ));
     }
     if let Some(tp) = &d.third_party_invoicing {
@@ -691,10 +700,10 @@ fn draw_first_page(
         b15_y,
         half,
         b15_h,
-        "15. Declaration by the exporter",
+        "15. Declaration by the exporter or producer",
     );
     let decl = format!(
-        "The undersigned hereby declares that the above details and statements are correct and that the goods covered in this {} comply with the requirements specified in Chapter 3 (Rules of Origin) of the RCEP Agreement. These goods are exported to: {}",
+        "The undersigned hereby declares that the above details and statement are correct and that the goods covered in this {} comply with the requirements specified for these goods in the Regional Comprehensive Economic Partnership Agreement. These goods are exported to: {} (importing Party)",
         if is_co { "Certificate" } else { "Declaration" },
         country_name(d.importing_party.as_str())
     );
@@ -720,7 +729,7 @@ fn draw_first_page(
         b15_y + b15_h - 6.0,
         6.3,
         Weight::Regular,
-        "Place and date, name and signature of authorised signatory",
+        "Place and date, name, signature and company of authorised signatory",
     );
 
     let cy = pen.labelled(MARGIN + half, b15_y, half, b15_h, "16. Certification");
@@ -781,7 +790,7 @@ fn draw_first_page(
         MARGIN + 2.0 * third,
         cy - 9.0,
         d.issued_retroactively,
-        "ISSUED RETROACTIVELY",
+        "Issued retroactively",
         7.2,
     );
 

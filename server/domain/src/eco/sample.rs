@@ -196,10 +196,13 @@ fn invoices() -> Vec<Invoice> {
 }
 
 /// A Certificate of Origin with every optional box used: producer per item, third-party
-/// invoicing, back-to-back, issued retroactively, certified true copy, replaces and remarks.
+/// invoicing, back-to-back (of an approved exporter's declaration), issued retroactively,
+/// replaces and remarks. (A certified true copy cannot replace: see [`certified_true_copy`].)
 pub fn full_certificate(goods: usize) -> OriginContentData {
     let issue = d("2026-11-25");
     let original = OriginalProof {
+        kind: DocumentKind::DeclarationOfOrigin,
+        approved_exporter_code: Some(r("VN-AE-0815-2026")),
         number: r("VN-RCEP-2026-004711"),
         issue_date: d("2026-09-01"),
         valid_until: d("2027-09-01"),
@@ -228,7 +231,7 @@ pub fn full_certificate(goods: usize) -> OriginContentData {
         }),
         back_to_back: Some(original),
         issued_retroactively: true,
-        certified_true_copy: true,
+        certified_true_copy: false,
         replaces: Some(r("PF-CO-2026-000006")),
         remarks: Some(t(
             "Replaces PF-CO-2026-000006 (wrong consignee address). Goods shipped under B/L NGBKOB0123.",
@@ -294,6 +297,7 @@ pub fn settings(number: &str, issued_at: DateTime<Utc>, status_index: usize) -> 
         status_list_url: "https://shop.example/status/1".into(),
         status_index,
         schema_url: "https://shop.example/schemas/rcep-origin-credential/v1.json".into(),
+        context_url: "https://shop.example/contexts/rcep-origin/v1.jsonld".into(),
         authority_artefact: None,
     }
 }
@@ -371,4 +375,13 @@ pub fn order(
         lines: order_lines,
     };
     (options, profile, order, catalog)
+}
+
+/// A certified true copy of the full certificate (it reproduces it, so it replaces nothing).
+pub fn certified_true_copy(goods: usize) -> OriginContentData {
+    let mut d = full_certificate(goods);
+    d.certified_true_copy = true;
+    d.replaces = None;
+    d.remarks = Some(t("Certified true copy of PF-CO-2026-000007."));
+    d
 }

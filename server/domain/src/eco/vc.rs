@@ -18,9 +18,26 @@ use super::status;
 
 /// The JSON Schema of the credential (draft 2020-12), shipped with the library.
 pub const SCHEMA_JSON: &str = include_str!("schema/rcep-origin-credential.schema.json");
-/// The VC 2.0 base context; no other context is needed because eddsa-jcs-2022 signs the JSON
-/// itself (terms fall under the v2 context's issuer-dependent vocabulary).
+/// The VC 2.0 base context. eddsa-jcs-2022 signs the JSON itself, so no verifier has to fetch
+/// a context; the second one, hosted by the issuing site ([`context_document`]), gives the
+/// RCEP terms their own vocabulary instead of the v2 context's issuer-dependent one.
 pub const VC_CONTEXT_V2: &str = "https://www.w3.org/ns/credentials/v2";
+
+/// The JSON-LD context for the RCEP terms, as hosted at `context_url`: every term of the
+/// credential subject (and the two credential types) in the vocabulary `<context_url>#`.
+pub fn context_document(context_url: &str) -> Value {
+    let vocab = format!("{context_url}#");
+    json!({
+        "@context": {
+            "@version": 1.1,
+            "@protected": true,
+            "@vocab": vocab,
+            "RcepCertificateOfOrigin": format!("{vocab}RcepCertificateOfOrigin"),
+            "RcepDeclarationOfOrigin": format!("{vocab}RcepDeclarationOfOrigin"),
+            "issueDate": { "@id": format!("{vocab}issueDate"), "@type": "http://www.w3.org/2001/XMLSchema#date" },
+        }
+    })
+}
 
 static SCHEMA: LazyLock<Result<jsonschema::Validator, String>> = LazyLock::new(|| {
     let schema: Value = serde_json::from_str(SCHEMA_JSON).map_err(|e| e.to_string())?;
@@ -84,6 +101,8 @@ pub struct CredentialSettings {
     pub status_index: usize,
     /// URL at which the JSON Schema is published.
     pub schema_url: String,
+    /// URL of the hosted JSON-LD context for the RCEP terms ([`context_document`]).
+    pub context_url: String,
     pub authority_artefact: Option<AuthorityArtefact>,
 }
 
@@ -100,7 +119,10 @@ pub fn credential(
         .and_time(NaiveTime::from_hms_opt(23, 59, 59).unwrap_or_default())
         .and_utc();
     let mut vc = Map::new();
-    vc.insert("@context".into(), json!([VC_CONTEXT_V2]));
+    vc.insert(
+        "@context".into(),
+        json!([VC_CONTEXT_V2, settings.context_url.clone()]),
+    );
     vc.insert("id".into(), Value::from(settings.id.clone()));
     vc.insert(
         "type".into(),
@@ -197,8 +219,20 @@ pub(crate) mod tests {
             status_list_url: "https://shop.example/status/1".into(),
             status_index: 94_567,
             schema_url: "https://shop.example/schemas/rcep-origin-credential/v1.json".into(),
+            context_url: "https://shop.example/contexts/rcep-origin/v1.jsonld".into(),
             authority_artefact: None,
         }
+    }
+
+    #[test]
+    fn the_hosted_context_gives_every_term_the_rcep_vocabulary() {
+        let c = context_document("https://shop.example/contexts/rcep-origin/v1.jsonld");
+        assert_eq!(
+            c["@context"]["@vocab"],
+            "https://shop.example/contexts/rcep-origin/v1.jsonld#"
+        );
+        assert_eq!(c["@context"]["@protected"], true);
+        assert!(c["@context"]["RcepDeclarationOfOrigin"].is_string());
     }
 
     #[test]
@@ -208,6 +242,13 @@ pub(crate) mod tests {
         assert_eq!(
             vc["type"],
             json!(["VerifiableCredential", "RcepDeclarationOfOrigin"])
+        );
+        assert_eq!(
+            vc["@context"],
+            json!([
+                VC_CONTEXT_V2,
+                "https://shop.example/contexts/rcep-origin/v1.jsonld"
+            ])
         );
         assert_eq!(vc["validFrom"], "2026-11-20T08:30:00Z");
         assert_eq!(vc["validUntil"], "2027-11-20T23:59:59Z");

@@ -155,3 +155,83 @@ pub async fn seed<C: ConnectionTrait + TransactionTrait>(
     }
     Ok(out)
 }
+
+/// The demo's Thai order (complete origin data), as load tests and process tests start from.
+pub const TEMPLATE_ORDER_PO: &str = "BM-PO-3302";
+
+/// `count` copies of the demo's Thai order with their lines (each with a copy of its RFQ and
+/// accepted quote), `ready_to_ship` with complete export data, numbered `ORD-<tag>-00000`, …
+/// (for load tests and process tests: each can be cleared for export and certified). Returns
+/// their numbers.
+pub async fn ready_copies<C: ConnectionTrait>(
+    db: &C,
+    count: u32,
+    tag: &str,
+    now: DateTime<Utc>,
+) -> DomainResult<Vec<String>> {
+    use sea_orm::{ActiveModelTrait, IntoActiveModel, Set};
+
+    use crate::entities::{order_line, quote, rfq};
+
+    let template = order_by_po(db, TEMPLATE_ORDER_PO)
+        .await?
+        .ok_or_else(|| crate::DomainError::not_found("the demo's Thai order"))?;
+    let lines = order_line::Entity::find()
+        .filter(order_line::Column::OrderId.eq(template.id))
+        .all(db)
+        .await?;
+    let rfq = rfq::Entity::find_by_id(template.rfq_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| crate::DomainError::not_found("the demo order's RFQ"))?;
+    let quote = quote::Entity::find_by_id(template.quote_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| crate::DomainError::not_found("the demo order's quote"))?;
+    let mut numbers = Vec::new();
+    for i in 0..count {
+        // An order comes from its own accepted quote of its own RFQ (both unique per order).
+        let rfq_id = uuid::Uuid::now_v7();
+        let mut r = rfq.clone().into_active_model().reset_all();
+        r.id = Set(rfq_id);
+        r.number = Set(format!("RFQ-{tag}-{i:05}"));
+        r.insert(db).await?;
+        let quote_id = uuid::Uuid::now_v7();
+        let mut q = quote.clone().into_active_model().reset_all();
+        q.id = Set(quote_id);
+        q.rfq_id = Set(rfq_id);
+        q.number = Set(format!("Q-{tag}-{i:05}"));
+        q.insert(db).await?;
+        let id = uuid::Uuid::now_v7();
+        let number = format!("ORD-{tag}-{i:05}");
+        let mut o = template.clone().into_active_model().reset_all();
+        o.id = Set(id);
+        o.rfq_id = Set(rfq_id);
+        o.quote_id = Set(quote_id);
+        o.number = Set(number.clone());
+        o.status = Set(OrderStatus::ReadyToShip.as_str().to_owned());
+        o.invoice_number = Set(Some(format!("INV-{tag}-{i}")));
+        o.invoice_date = Set(Some(now.date_naive()));
+        o.port_of_loading = Set(Some(
+            template
+                .port_of_loading
+                .clone()
+                .unwrap_or_else(|| "CNNGB".to_owned()),
+        ));
+        o.shipment_references = Set(serde_json::json!(["MSKU1234565"]));
+        o.departure_date = Set(Some(now.date_naive() + chrono::Days::new(2)));
+        o.vessel = Set(Some("Wan Hai 316".to_owned()));
+        o.voyage = Set(Some("S112".to_owned()));
+        o.created_at = Set(now);
+        o.updated_at = Set(now);
+        o.insert(db).await?;
+        for l in &lines {
+            let mut l = l.clone().into_active_model().reset_all();
+            l.id = Set(uuid::Uuid::now_v7());
+            l.order_id = Set(id);
+            l.insert(db).await?;
+        }
+        numbers.push(number);
+    }
+    Ok(numbers)
+}

@@ -4,12 +4,14 @@
 //! revokes, replaces, publishes the status list and verifies. [`input`] gathers what the
 //! builder needs from the order, its products and the exporter profile (and runs the
 //! pre-flight check).
+//! [`browse`] is the register as staff list it and act on it (audited).
 //!
-//! Issuing modes: a Declaration of Origin signed here with the exporter's own key
-//! (`approved_exporter`, the default) is what this module does today; certificates issued by
-//! an issuing body over HTTP come next (the exporter profile's `issuing_mode` names it).
+//! Issuing modes (the exporter profile's `issuing_mode`): a Declaration of Origin signed here
+//! with the exporter's own key (`approved_exporter`, the default), or a Certificate of Origin
+//! the issuing body decides on over HTTP ([`authority`]), which this site then signs.
 
 pub mod authority;
+pub mod browse;
 pub mod demo;
 pub mod input;
 pub mod register;
@@ -57,6 +59,10 @@ impl Issuer {
         format!("{}{SCHEMA_PATH}", self.base_url)
     }
 
+    pub fn context_url(&self) -> String {
+        format!("{}{CONTEXT_PATH}", self.base_url)
+    }
+
     /// The public page the PDF's QR code points to.
     pub fn verify_url(&self, number: &str) -> String {
         format!("{}/verify/{number}", self.base_url)
@@ -70,3 +76,6 @@ impl Issuer {
 
 /// Where the credential's JSON Schema is published (the `$id` of the shipped schema).
 pub const SCHEMA_PATH: &str = "/schemas/rcep-origin-credential/v1.json";
+
+/// Where the JSON-LD context of the RCEP terms is hosted (the credentials' second `@context`).
+pub const CONTEXT_PATH: &str = "/contexts/rcep-origin/v1.jsonld";

@@ -280,7 +280,23 @@ pub async fn revoke<C: ConnectionTrait + TransactionTrait>(
             "say why the certificate is revoked (it is shown on the verify page)",
         ));
     }
-    let c = by_number(db, number)
+    let txn = db.begin().await?;
+    revoke_in(&txn, actor, number, reason, replace, now).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// [`revoke`] inside the caller's transaction (the reason is already trimmed and non-empty);
+/// returns the revoked certificate.
+pub(crate) async fn revoke_in<C: ConnectionTrait>(
+    txn: &C,
+    actor: &str,
+    number: &str,
+    reason: &str,
+    replace: bool,
+    now: DateTime<Utc>,
+) -> DomainResult<certificate::Model> {
+    let c = by_number(txn, number)
         .await?
         .ok_or_else(|| DomainError::not_found(format!("certificate {}", number.trim())))?;
     if c.status != VALID {
@@ -289,23 +305,21 @@ pub async fn revoke<C: ConnectionTrait + TransactionTrait>(
             c.number
         )));
     }
-    let txn = db.begin().await?;
-    certificates::revoke_rows(&txn, certificate::Column::Id.eq(c.id), reason, actor, now).await?;
+    certificates::revoke_rows(txn, certificate::Column::Id.eq(c.id), reason, actor, now).await?;
     if replace {
-        let o = order::Entity::find_by_id(c.order_id).one(&txn).await?;
+        let o = order::Entity::find_by_id(c.order_id).one(txn).await?;
         if o.is_some_and(|o| o.status == crate::trade::order::OrderStatus::Cancelled.as_str()) {
             return Err(DomainError::Conflict(
                 "the order is cancelled: its certificate can be revoked, not replaced".to_owned(),
             ));
         }
-        if !certificates::enqueue_issuance(&txn, c.order_id, Some(c.id), now).await? {
+        if !certificates::enqueue_issuance(txn, c.order_id, Some(c.id), now).await? {
             return Err(DomainError::Conflict(
                 "a certificate for this order is already being issued".to_owned(),
             ));
         }
     }
-    txn.commit().await?;
-    Ok(())
+    Ok(c)
 }
 
 /// Staff ask for another try after fixing the data (a rejected or retrying job goes now).
@@ -333,7 +347,8 @@ pub async fn number_of<C: ConnectionTrait>(db: &C, id: uuid::Uuid) -> DomainResu
         .map(|c| c.number))
 }
 
-fn check_view(c: &crate::eco::Check) -> CheckView {
+/// A check as the pages and the API show it: its outcome and reasons.
+pub fn check_view(c: &crate::eco::Check) -> CheckView {
     let json = serde_json::to_value(c).unwrap_or_default();
     CheckView {
         outcome: json

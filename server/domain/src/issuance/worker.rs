@@ -361,14 +361,7 @@ where
                         .collect();
                     let txn = db.begin().await?;
                     // A new application follows the fix.
-                    eco_job::Entity::update_many()
-                        .col_expr(
-                            eco_job::Column::ApplicationReference,
-                            Expr::value(Option::<String>::None),
-                        )
-                        .filter(eco_job::Column::Id.eq(job.id))
-                        .exec(&txn)
-                        .await?;
+                    forget_application(&txn, job).await?;
                     reject(txn, job, &problems, now).await
                 }
                 AuthorityAnswer::Cancelled => {
@@ -378,14 +371,7 @@ where
                         "the issuing body cancelled the application",
                         "retry to send a new application",
                     );
-                    eco_job::Entity::update_many()
-                        .col_expr(
-                            eco_job::Column::ApplicationReference,
-                            Expr::value(Option::<String>::None),
-                        )
-                        .filter(eco_job::Column::Id.eq(job.id))
-                        .exec(&txn)
-                        .await?;
+                    forget_application(&txn, job).await?;
                     reject(txn, job, &[problem], now).await
                 }
                 AuthorityAnswer::Issued {
@@ -542,6 +528,7 @@ async fn sign_and_store<C: ConnectionTrait>(
         status_list_url: issuer.status_list_url(STATUS_LIST),
         status_index: index,
         schema_url: issuer.schema_url(),
+        context_url: issuer.context_url(),
         authority_artefact: signed.artefact.clone(),
     };
     let credential = vc::issue(&content, &settings, &issuer.ring.current)?;
@@ -601,6 +588,17 @@ async fn sign_and_store<C: ConnectionTrait>(
         _ => DomainError::Database(e),
     })?;
     close_job(txn, job, ISSUED, Some(id), now).await?;
+    // The buyer is told (notification and mail) through the outbox, in this transaction.
+    crate::trade::outbox::enqueue(
+        txn,
+        &crate::trade::events::TradeEvent::EcoIssued {
+            order_id: o.id.to_string(),
+            number: o.number.clone(),
+            certificate: signed.number.clone(),
+        },
+        now,
+    )
+    .await?;
     Ok(JobOutcome::Issued {
         number: signed.number,
     })
@@ -634,4 +632,18 @@ async fn reject<T: TransactionSession + ConnectionTrait>(
     Ok(JobOutcome::Rejected {
         problems: problems.len(),
     })
+}
+
+/// The job's application with the issuing body is over (refused or cancelled): the next try
+/// sends a new one under a new reference.
+async fn forget_application<C: ConnectionTrait>(txn: &C, job: &eco_job::Model) -> DomainResult<()> {
+    eco_job::Entity::update_many()
+        .col_expr(
+            eco_job::Column::ApplicationReference,
+            Expr::value(Option::<String>::None),
+        )
+        .filter(eco_job::Column::Id.eq(job.id))
+        .exec(txn)
+        .await?;
+    Ok(())
 }

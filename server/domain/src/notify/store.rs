@@ -130,6 +130,14 @@ async fn rfq_of_quote<C: ConnectionTrait>(db: &C, id: &str) -> DomainResult<rfq:
         .ok_or_else(|| DomainError::not_found("rfq"))
 }
 
+async fn order_by_id<C: ConnectionTrait>(db: &C, id: &str) -> DomainResult<order::Model> {
+    let id: Uuid = id.parse().map_err(|_| DomainError::not_found("order"))?;
+    order::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| DomainError::not_found("order"))
+}
+
 async fn plan<C: ConnectionTrait>(db: &C, event: &TradeEvent) -> DomainResult<Plan> {
     let about_rfq = |r: &rfq::Model, recipients| Plan {
         recipients,
@@ -172,18 +180,20 @@ async fn plan<C: ConnectionTrait>(db: &C, event: &TradeEvent) -> DomainResult<Pl
             about_rfq(&r, recipients)
         }
         TradeEvent::OrderTransitioned(t) => {
-            let id: Uuid = t
-                .order_id
-                .parse()
-                .map_err(|_| DomainError::not_found("order"))?;
-            let o = order::Entity::find_by_id(id)
-                .one(db)
-                .await?
-                .ok_or_else(|| DomainError::not_found("order"))?;
+            let o = order_by_id(db, &t.order_id).await?;
             Plan {
                 recipients: company_members(db, o.company_id).await?,
                 number: o.number,
                 status: Some(t.to.as_str().to_owned()),
+                order: true,
+            }
+        }
+        TradeEvent::EcoIssued { order_id, .. } => {
+            let o = order_by_id(db, order_id).await?;
+            Plan {
+                recipients: company_members(db, o.company_id).await?,
+                number: o.number,
+                status: None,
                 order: true,
             }
         }

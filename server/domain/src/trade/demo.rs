@@ -233,7 +233,7 @@ async fn advance<C: ConnectionTrait + TransactionTrait>(
     Ok(())
 }
 
-async fn export_data<C: ConnectionTrait>(
+async fn export_data<C: ConnectionTrait + TransactionTrait>(
     db: &C,
     order: &str,
     invoice: &str,
@@ -249,6 +249,8 @@ async fn export_data<C: ConnectionTrait>(
         vessel: "HMM Garnet".to_owned(),
         voyage: "0057E".to_owned(),
         port_of_discharge: String::new(),
+        transport_mode: "sea".to_owned(),
+        lines: Vec::new(),
     };
     store::save_export_data(db, &staff(), order, &form, at).await
 }

@@ -62,6 +62,14 @@ pub enum TradeEvent {
         version: u32,
     },
     OrderTransitioned(OrderTransitioned),
+    /// An order's certificate of origin was issued (signed and stored; a replacement too).
+    EcoIssued {
+        order_id: String,
+        /// The order's number.
+        number: String,
+        /// The certificate's number.
+        certificate: String,
+    },
     /// A message (with or without attachments) on an RFQ's thread.
     MessagePosted {
         rfq_id: String,
@@ -85,6 +93,7 @@ impl TradeEvent {
         "quote_declined",
         "quote_accepted",
         "order_transitioned",
+        "eco_issued",
         "message_posted",
     ];
 
@@ -101,6 +110,7 @@ impl TradeEvent {
             TradeEvent::QuoteDeclined { .. } => "quote_declined",
             TradeEvent::QuoteAccepted { .. } => "quote_accepted",
             TradeEvent::OrderTransitioned(_) => "order_transitioned",
+            TradeEvent::EcoIssued { .. } => "eco_issued",
             TradeEvent::MessagePosted { .. } => "message_posted",
         }
     }
@@ -125,6 +135,6 @@ mod tests {
         assert_eq!(json["source"], "api");
         assert_eq!(serde_json::from_value::<TradeEvent>(json).unwrap(), e);
         assert!(TradeEvent::KINDS.contains(&e.kind()));
-        assert_eq!(TradeEvent::KINDS.len(), 11, "one per variant");
+        assert_eq!(TradeEvent::KINDS.len(), 12, "one per variant");
     }
 }

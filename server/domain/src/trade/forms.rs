@@ -119,6 +119,42 @@ pub struct ExportDataForm {
     /// UN/LOCODE; empty means the destination port.
     #[serde(default)]
     pub port_of_discharge: String,
+    /// `sea`, `air`, `road`, `rail` or `multimodal` (empty: not said).
+    #[serde(default)]
+    pub transport_mode: String,
+    /// Packages, marks and FOB value per order line (lines not listed keep theirs).
+    #[serde(default)]
+    pub lines: Vec<ExportLineForm>,
+}
+
+/// The means of transport an order's export data may name.
+pub const TRANSPORT_MODES: [&str; 5] = ["sea", "air", "road", "rail", "multimodal"];
+
+/// One order line's shipping data, as text fields.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExportLineForm {
+    /// The line's position on the order (1, 2, 3, …).
+    pub position: i32,
+    /// Number of packages (empty for goods in bulk).
+    #[serde(default)]
+    pub package_count: String,
+    /// Kind of package, a UN/ECE Recommendation 21 code such as `CT` (carton) or `PX` (pallet).
+    #[serde(default)]
+    pub package_kind: String,
+    /// Marks and numbers on the packages.
+    #[serde(default)]
+    pub marks: String,
+    /// FOB value of the line in the order's currency (needed where the basis is RVC; under FOB
+    /// terms the line total is used when this is empty).
+    #[serde(default)]
+    pub fob_value: String,
+}
+
+impl ExportLineForm {
+    /// The form field of one of the line's values, as errors name it: `lines.2.marks`.
+    pub fn field(position: i32, name: &str) -> String {
+        format!("lines.{position}.{name}")
+    }
 }
 
 /// The message thread's limits (`messages`), which the browser's form shows: the largest

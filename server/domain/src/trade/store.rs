@@ -1463,7 +1463,7 @@ pub async fn export_order<C: ConnectionTrait + TransactionTrait>(
 }
 
 /// Staff set an order's invoice, port of loading and shipment references.
-pub async fn save_export_data<C: ConnectionTrait>(
+pub async fn save_export_data<C: ConnectionTrait + TransactionTrait>(
     db: &C,
     caller: &Caller,
     number: &str,
@@ -1473,6 +1473,28 @@ pub async fn save_export_data<C: ConnectionTrait>(
     caller.require_staff("change an order's export data")?;
     let o = find_order(db, caller, number).await?;
     let mut check = FormCheck::new();
+    let transport_mode = match form.transport_mode.trim() {
+        "" => None,
+        m if super::forms::TRANSPORT_MODES.contains(&m) => Some(m.to_owned()),
+        _ => {
+            check.add(
+                "transport_mode",
+                "invalid",
+                "choose sea, air, road, rail or multimodal",
+            );
+            None
+        }
+    };
+    let lines = order_line::Entity::find()
+        .filter(order_line::Column::OrderId.eq(o.id))
+        .all(db)
+        .await?;
+    let line_data = export_lines(
+        &mut check,
+        &lines,
+        &form.lines,
+        Currency::parse(&o.currency).ok(),
+    );
     let invoice_number = check.optional_text("invoice_number", &form.invoice_number, 35);
     let invoice_date = parse_date(&mut check, "invoice_date", &form.invoice_date);
     let port = if form.port_of_loading.trim().is_empty() {
@@ -1521,7 +1543,9 @@ pub async fn save_export_data<C: ConnectionTrait>(
             .map(|p| p.as_str().to_owned())
     };
     check.finish()?;
+    let txn = db.begin().await?;
     order::Entity::update_many()
+        .col_expr(order::Column::TransportMode, Expr::value(transport_mode))
         .col_expr(order::Column::InvoiceNumber, Expr::value(invoice_number))
         .col_expr(order::Column::InvoiceDate, Expr::value(invoice_date))
         .col_expr(order::Column::PortOfLoading, Expr::value(port))
@@ -1538,9 +1562,147 @@ pub async fn save_export_data<C: ConnectionTrait>(
         )
         .col_expr(order::Column::UpdatedAt, Expr::value(now))
         .filter(order::Column::Id.eq(o.id))
-        .exec(db)
+        .exec(&txn)
         .await?;
+    for (id, l) in line_data {
+        order_line::Entity::update_many()
+            .col_expr(
+                order_line::Column::PackageCount,
+                Expr::value(l.package_count),
+            )
+            .col_expr(order_line::Column::PackageKind, Expr::value(l.package_kind))
+            .col_expr(order_line::Column::Marks, Expr::value(l.marks))
+            .col_expr(order_line::Column::FobValue, Expr::value(l.fob_value))
+            .filter(order_line::Column::Id.eq(id))
+            .exec(&txn)
+            .await?;
+    }
+    txn.commit().await?;
     Ok(())
+}
+
+/// One line's checked shipping data.
+struct ExportLine {
+    package_count: Option<i32>,
+    package_kind: Option<String>,
+    marks: Option<String>,
+    fob_value: Option<String>,
+}
+
+/// Checks the per-line shipping data against the order's lines; returns the line ids with
+/// their new values.
+fn export_lines(
+    check: &mut FormCheck,
+    lines: &[order_line::Model],
+    forms: &[super::forms::ExportLineForm],
+    currency: Option<Currency>,
+) -> Vec<(Uuid, ExportLine)> {
+    let decimals = currency.as_ref().map_or(2, Currency::minor_units);
+    use super::forms::ExportLineForm;
+    let mut out: Vec<(Uuid, ExportLine)> = Vec::new();
+    for f in forms {
+        let field = |name: &str| ExportLineForm::field(f.position, name);
+        let Some(line) = lines.iter().find(|l| l.position == f.position) else {
+            check.add(
+                &field("position"),
+                "invalid",
+                format!("the order has no line {}", f.position),
+            );
+            continue;
+        };
+        if out.iter().any(|(id, _)| *id == line.id) {
+            check.add(
+                &field("position"),
+                "duplicate",
+                format!("line {} is given twice", f.position),
+            );
+            continue;
+        }
+        let count = match f.package_count.trim() {
+            "" => None,
+            c => match c.parse::<i32>() {
+                Ok(n) if (1..=9_999_999).contains(&n) => Some(n),
+                _ => {
+                    check.add(
+                        &field("package_count"),
+                        "out_of_range",
+                        format!(
+                            "line {}: give the number of packages as a whole number from 1",
+                            f.position
+                        ),
+                    );
+                    None
+                }
+            },
+        };
+        let kind = f.package_kind.trim().to_ascii_uppercase();
+        let kind = if kind.is_empty() {
+            None
+        } else if kind.len() == 2 && kind.chars().all(|c| c.is_ascii_alphanumeric()) {
+            Some(kind)
+        } else {
+            check.add(
+                &field("package_kind"),
+                "invalid",
+                format!(
+                    "line {}: give the kind of package as a two-character UN/ECE Rec 21 code, like CT or PX",
+                    f.position
+                ),
+            );
+            None
+        };
+        let count_given = !f.package_count.trim().is_empty();
+        let kind_given = !f.package_kind.trim().is_empty();
+        if count_given != kind_given {
+            check.add(
+                &field(if count_given { "package_kind" } else { "package_count" }),
+                "packages_incomplete",
+                format!(
+                    "line {}: give both the number and the kind of packages, or neither (goods in bulk)",
+                    f.position
+                ),
+            );
+        }
+        let marks = check.optional_text(&field("marks"), &f.marks, 200);
+        let fob_value = match f.fob_value.trim() {
+            "" => None,
+            v => match Decimal::from_str(v) {
+                Ok(d) if d > Decimal::ZERO && d.scale() <= decimals => Some(match currency {
+                    Some(c) => money_text(d, c),
+                    None => decimal_text(d),
+                }),
+                Ok(d) if d.scale() > decimals => {
+                    check.add(
+                        &field("fob_value"),
+                        "too_precise",
+                        format!("line {}: use at most {decimals} decimal places", f.position),
+                    );
+                    None
+                }
+                _ => {
+                    check.add(
+                        &field("fob_value"),
+                        "invalid",
+                        format!(
+                            "line {}: give the FOB value as a positive amount, like 1250.00",
+                            f.position
+                        ),
+                    );
+                    None
+                }
+            },
+        };
+        out.push((
+            line.id,
+            ExportLine {
+                package_count: count,
+                package_kind: kind,
+                marks,
+                fob_value,
+            },
+        ));
+    }
+    out
 }
 
 pub(super) async fn history<C: ConnectionTrait>(
@@ -1623,6 +1785,10 @@ pub async fn order_detail<C: ConnectionTrait>(
             unit_price: l.unit_price,
             line_total: l.line_total,
             lead_time_days: l.lead_time_days,
+            package_count: l.package_count,
+            package_kind: l.package_kind,
+            marks: l.marks,
+            fob_value: l.fob_value,
         })
         .collect();
     let shipment_references = references(&o);
@@ -1655,6 +1821,7 @@ pub async fn order_detail<C: ConnectionTrait>(
         vessel: o.vessel,
         voyage: o.voyage,
         port_of_discharge: o.port_of_discharge,
+        transport_mode: o.transport_mode,
         shipment_references,
         cancel_reason: o.cancel_reason,
         lines,

@@ -32,6 +32,11 @@ pub struct OrderLineView {
     pub unit_price: String,
     pub line_total: String,
     pub lead_time_days: i32,
+    /// Shipping data for the certificate of origin: packages, marks and the FOB value.
+    pub package_count: Option<i32>,
+    pub package_kind: Option<String>,
+    pub marks: Option<String>,
+    pub fob_value: Option<String>,
 }
 
 /// The buyer company as an order names it.
@@ -70,6 +75,8 @@ pub struct OrderDetail {
     pub voyage: Option<String>,
     /// UN/LOCODE; the destination port when absent.
     pub port_of_discharge: Option<String>,
+    /// `sea`, `air`, `road`, `rail` or `multimodal`.
+    pub transport_mode: Option<String>,
     pub shipment_references: Vec<String>,
     pub cancel_reason: Option<String>,
     pub lines: Vec<OrderLineView>,
@@ -352,4 +359,84 @@ pub struct CertificateVerification {
     pub replaced_by: Option<String>,
     /// The number this one replaces.
     pub replaces: Option<String>,
+}
+
+/// What the staff's e-CO register lists: certificates by status, kind and number or order.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegisterQuery {
+    /// `valid`, `revoked`, or empty for both.
+    pub status: String,
+    /// `DeclarationOfOrigin`, `CertificateOfOrigin`, or empty for both.
+    pub kind: String,
+    /// Part of a certificate or order number.
+    pub q: String,
+    pub page: u64,
+}
+
+/// One certificate in the staff's e-CO register.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegisterRow {
+    pub number: String,
+    /// `DeclarationOfOrigin` or `CertificateOfOrigin`.
+    pub kind: String,
+    /// `valid` or `revoked`.
+    pub status: String,
+    pub order_number: String,
+    /// The buyer company.
+    pub company: String,
+    pub importing_party: String,
+    pub issued_at: String,
+    pub valid_until: String,
+    pub replaces: Option<String>,
+    pub replaced_by: Option<String>,
+}
+
+/// A certificate with what staff need to act on it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegisterDetail {
+    pub row: RegisterRow,
+    /// Our application reference (the number itself for a Declaration of Origin).
+    pub application_reference: String,
+    pub status_list: i32,
+    pub status_index: i32,
+    pub revocation_reason: Option<String>,
+    pub revoked_at: Option<String>,
+    pub revoked_by: Option<String>,
+    /// The order's issuance jobs, newest first.
+    pub jobs: Vec<EcoJobView>,
+    /// A revoked certificate with nothing in its place, on an order still going: staff may
+    /// issue a new one that replaces it.
+    pub can_reissue: bool,
+}
+
+/// One issuance job as the register's detail shows it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EcoJobView {
+    /// `pending`, `submitted`, `retrying`, `rejected`, `issued` or `cancelled`.
+    pub state: String,
+    pub attempts: i32,
+    pub last_error: Option<String>,
+    pub problems: Vec<EcoProblem>,
+    pub application_reference: Option<String>,
+    /// The certificate it issued.
+    pub certificate: Option<String>,
+    /// The certificate it replaces.
+    pub replaces: Option<String>,
+    pub next_attempt_at: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+/// An order whose certificate is still being issued or was refused.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpenEcoJob {
+    pub order_number: String,
+    pub company: String,
+    /// `pending`, `submitted`, `retrying` or `rejected`.
+    pub state: String,
+    pub attempts: i32,
+    /// How many problems a refusal named.
+    pub problem_count: usize,
+    pub next_attempt_at: Option<String>,
+    pub updated_at: String,
 }

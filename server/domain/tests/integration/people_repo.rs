@@ -493,6 +493,7 @@ async fn products_and_categories_are_administered_with_validation() {
             tariff_shift: String::new(),
             featured: false,
             published: true,
+            ..Default::default()
         };
         let (id, slug) = admin::save_product(&t.db, None, &form, &actor, None, now)
             .await

@@ -491,6 +491,72 @@ async fn an_rfq_becomes_a_quote_a_counter_a_revision_and_one_order() {
         )
         .await
         .unwrap();
+        // Per line: packages come as a count with its kind, an FOB value in the currency's
+        // decimals, and only for lines the order has; each problem names its line's field.
+        use domain::trade::forms::ExportLineForm;
+        let line = |position: i32, count: &str, kind: &str, fob: &str| ExportLineForm {
+            position,
+            package_count: count.into(),
+            package_kind: kind.into(),
+            marks: "PF/OSAKA 1-20".into(),
+            fob_value: fob.into(),
+        };
+        let bad_lines = ExportDataForm {
+            port_of_loading: w.product_port.clone(),
+            transport_mode: "teleport".into(),
+            lines: vec![line(1, "20", "", "12.345"), line(99, "1", "CT", "")],
+            ..Default::default()
+        };
+        let Err(DomainError::Fields(f)) =
+            store::save_export_data(db, &w.staff, &order_number, &bad_lines, now).await
+        else {
+            panic!("bad line data was accepted")
+        };
+        let named: Vec<(&str, &str)> = f
+            .iter()
+            .map(|e| (e.field.as_str(), e.code.as_str()))
+            .collect();
+        assert_eq!(
+            named,
+            [
+                ("transport_mode", "invalid"),
+                ("lines.1.package_kind", "packages_incomplete"),
+                ("lines.1.fob_value", "too_precise"),
+                ("lines.99.position", "invalid"),
+            ]
+        );
+        store::save_export_data(
+            db,
+            &w.staff,
+            &order_number,
+            &ExportDataForm {
+                port_of_loading: w.product_port.clone(),
+                transport_mode: "sea".into(),
+                lines: vec![line(1, "20", "ct", "1250.5")],
+                ..Default::default()
+            },
+            now,
+        )
+        .await
+        .unwrap();
+        let o = store::order_detail(db, &w.staff, &order_number)
+            .await
+            .unwrap();
+        assert_eq!(o.transport_mode.as_deref(), Some("sea"));
+        let l = &o.lines[0];
+        assert_eq!(
+            (
+                l.package_count,
+                l.package_kind.as_deref(),
+                l.marks.as_deref()
+            ),
+            (Some(20), Some("CT"), Some("PF/OSAKA 1-20"))
+        );
+        assert_eq!(
+            l.fob_value.as_deref(),
+            Some("1250.50"),
+            "USD has two decimals"
+        );
         store::transition_order(
             db,
             &w.staff,

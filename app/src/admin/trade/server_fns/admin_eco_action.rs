@@ -18,12 +18,6 @@ pub async fn admin_eco_action(
     crate::session::check_csrf(&s, &csrf)?;
     let db = crate::session::state()?.db.clone();
     let now = chrono::Utc::now();
-    let reason = reason.trim();
-    if reason.chars().count() > 2000 {
-        return Err(AppError::BadRequest(
-            "use at most 2000 characters".to_owned(),
-        ));
-    }
     match action.as_str() {
         "retry" => domain::issuance::register::retry_order(&db, &number, now).await?,
         "revoke" | "replace" => {
@@ -34,12 +28,13 @@ pub async fn admin_eco_action(
                 .ok_or_else(|| {
                     AppError::BadRequest("this order has no valid certificate to revoke".to_owned())
                 })?;
-            domain::issuance::register::revoke(
+            domain::issuance::browse::act(
                 &db,
-                &caller.name,
+                &crate::session::actor(&s),
+                crate::session::client_ip().as_deref(),
                 &eco,
-                reason,
-                action == "replace",
+                domain::issuance::browse::RegisterAction::parse(&action)?,
+                &reason,
                 now,
             )
             .await?;
