@@ -13,7 +13,7 @@ use crate::admin::short_time;
 use crate::components::form::ActionError;
 use crate::components::status::{ErrorPanel, Loading, set_http_status};
 use crate::error::AppError;
-use crate::i18n::{Locale, Messages, fill, use_i18n, use_locale};
+use crate::i18n::{Locale, Messages, PageTexts, fill, use_i18n, use_locale};
 use crate::paths;
 use crate::trade::Fact;
 use crate::trade::server_fns::{get_order_eco, verify_certificate};
@@ -300,6 +300,7 @@ pub fn VerifyPage() -> impl IntoView {
     view! {
         <Title text=fill(t.verify_title, &[("number", &number)]) />
         <Meta name="robots" content="noindex" />
+        <PageTexts locale />
         <section class="container trade-page verify-page">
             <h1>{fill(t.verify_title, &[("number", &number)])}</h1>
             <Suspense fallback=|| view! { <Loading /> }>
@@ -331,6 +332,7 @@ pub fn VerifyUploadPage() -> impl IntoView {
     let locale = use_locale();
     view! {
         <Title text=t.verify_upload_title />
+        <PageTexts locale />
         <section class="container trade-page verify-page">
             <h1>{t.verify_upload_title}</h1>
             <p>{t.verify_upload_intro}</p>

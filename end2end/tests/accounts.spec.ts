@@ -302,8 +302,10 @@ test.describe("buyers and the admin panel", () => {
     await page.goto("/en/admin/settings");
     await hydrated(page);
     await page.getByLabel("Legal name").fill("Harbourline Industrial Co., Ltd.");
-    await page.getByLabel("Address", { exact: true }).fill("88 Nguyen Hue, District 1, Ho Chi Minh City");
-    await page.getByLabel("Country").selectOption("VN");
+    // The exporter stays in China: the buying flow's certificate goes to a Vietnamese buyer,
+    // and a certificate of origin is for goods crossing to another RCEP Party.
+    await page.getByLabel("Address", { exact: true }).fill("88 Jiangnan Road, Beilun District, Ningbo, Zhejiang");
+    await page.getByLabel("Country").selectOption("CN");
     await page.getByLabel("Authorised signatory").fill("");
     await page.getByLabel("Signatory's position").fill("Export Manager");
     await page.getByLabel("Contact e-mail").fill("not-an-address");

@@ -298,6 +298,19 @@ test.describe("the buying flow", () => {
       await expect(buyer.getByTestId(`check-${check}`).getByTestId("check-outcome")).toHaveText("Passed");
     }
     await expect(buyer.getByTestId("verify-verdict")).toContainText("Valid");
+    // A tampered copy uploaded on the same page fails the integrity check, and says so.
+    const tamperedCopy = structuredClone(credential);
+    tamperedCopy.credentialSubject.goods[0].quantity.value = "1";
+    await hydrated(buyer);
+    await buyer.getByLabel("Certificate file (PDF or credential JSON)").setInputFiles({
+      name: `${ecoNumber}.vc.json`,
+      mimeType: "application/json",
+      buffer: Buffer.from(JSON.stringify(tamperedCopy)),
+    });
+    await buyer.getByTestId("verify-upload-button").click();
+    const upload = buyer.getByTestId("verify-upload-result");
+    await expect(upload.getByTestId("check-integrity").getByTestId("check-outcome")).toHaveText("Failed");
+    await expect(upload.getByTestId("verify-verdict")).toContainText("Not valid");
 
     // Staff revoke it and issue a replacement; the old one's page says so and names it.
     await admin.reload();

@@ -548,6 +548,11 @@ async fn certificates_are_public_to_verify_and_private_to_download() {
     let (status, _, page) = get(&app, &format!("/ko/verify/{number}")).await;
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("data-testid=\"check-integrity\""), "{page}");
+    // The upload island reads its words from the page's texts file.
+    assert!(
+        page.contains("<leptos-island") && page.contains("id=\"pf-texts\""),
+        "the verify page's island gets its texts"
+    );
     assert!(
         !page.contains("fobValue") && !page.contains("USD"),
         "no prices on the public page"
