@@ -507,19 +507,7 @@ async fn sign_and_store<C: ConnectionTrait>(
         &gathered.origins,
     )
     .map_err(DomainError::from)?;
-    let used: std::collections::HashSet<i32> = certificate::Entity::find()
-        .select_only()
-        .column(certificate::Column::StatusIndex)
-        .filter(certificate::Column::StatusList.eq(STATUS_LIST))
-        .into_tuple::<i32>()
-        .all(txn)
-        .await?
-        .into_iter()
-        .collect();
-    let mut rng = rand::rngs::StdRng::from_os_rng();
-    let index = status::choose_unused_index(&mut rng, status::MIN_ENTRIES, |i| {
-        i32::try_from(i).is_ok_and(|i| used.contains(&i))
-    })?;
+    let index = free_status_index(txn).await?;
     let issued_at = now.with_nanosecond(0).unwrap_or(now);
     let settings = vc::CredentialSettings {
         id: issuer.credential_url(&signed.number),
@@ -646,4 +634,42 @@ async fn forget_application<C: ConnectionTrait>(txn: &C, job: &eco_job::Model) -
         .exec(txn)
         .await?;
     Ok(())
+}
+
+/// A random free index in the status list: sixteen random candidates checked in one query
+/// (the list has 131,072 entries, so one is almost always free), the whole list read only
+/// when it is nearly full.
+async fn free_status_index<C: ConnectionTrait>(txn: &C) -> DomainResult<usize> {
+    use rand::Rng;
+    let mut rng = rand::rngs::StdRng::from_os_rng();
+    let candidates: Vec<i32> = (0..16)
+        .filter_map(|_| i32::try_from(rng.random_range(0..status::MIN_ENTRIES)).ok())
+        .collect();
+    let taken: std::collections::HashSet<i32> = certificate::Entity::find()
+        .select_only()
+        .column(certificate::Column::StatusIndex)
+        .filter(certificate::Column::StatusList.eq(STATUS_LIST))
+        .filter(certificate::Column::StatusIndex.is_in(candidates.clone()))
+        .into_tuple::<i32>()
+        .all(txn)
+        .await?
+        .into_iter()
+        .collect();
+    if let Some(free) = candidates.iter().find(|c| !taken.contains(c)) {
+        return Ok(usize::try_from(*free).unwrap_or_default());
+    }
+    let used: std::collections::HashSet<i32> = certificate::Entity::find()
+        .select_only()
+        .column(certificate::Column::StatusIndex)
+        .filter(certificate::Column::StatusList.eq(STATUS_LIST))
+        .into_tuple::<i32>()
+        .all(txn)
+        .await?
+        .into_iter()
+        .collect();
+    Ok(status::choose_unused_index(
+        &mut rng,
+        status::MIN_ENTRIES,
+        |i| i32::try_from(i).is_ok_and(|i| used.contains(&i)),
+    )?)
 }
