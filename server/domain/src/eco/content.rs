@@ -1164,13 +1164,7 @@ pub(crate) mod tests {
 
     #[test]
     fn rejects_back_to_back_when_original_expired() {
-        let mut d = valid_declaration();
-        d.kind = DocumentKind::CertificateOfOrigin;
-        d.attestation = Attestation::IssuingBody {
-            name: text("CCPIT Ningbo"),
-            place: text("Ningbo"),
-            date: d.issue_date,
-        };
+        let mut d = certificate();
         let original = OriginalProof {
             kind: DocumentKind::CertificateOfOrigin,
             approved_exporter_code: None,
@@ -1194,13 +1188,7 @@ pub(crate) mod tests {
 
     #[test]
     fn rejects_retroactive_issue_more_than_one_year_after_shipment() {
-        let mut d = valid_declaration();
-        d.kind = DocumentKind::CertificateOfOrigin;
-        d.attestation = Attestation::IssuingBody {
-            name: text("CCPIT Ningbo"),
-            place: text("Ningbo"),
-            date: d.issue_date,
-        };
+        let mut d = certificate();
         d.issued_retroactively = true;
         d.transport.departure_date = date("2025-10-01");
         assert_eq!(problems(&d), vec![(None, "issuedRetroactively".into())]);
