@@ -348,6 +348,7 @@ pub async fn act<C: ConnectionTrait + TransactionTrait>(
         Actor::System | Actor::Anonymous => "system".to_owned(),
     };
     let txn = db.begin().await?;
+    super::write_lock_first(&txn).await?;
     let c = match action {
         RegisterAction::Revoke | RegisterAction::Replace => {
             if reason.is_empty() {

@@ -281,6 +281,7 @@ pub async fn revoke<C: ConnectionTrait + TransactionTrait>(
         ));
     }
     let txn = db.begin().await?;
+    super::write_lock_first(&txn).await?;
     revoke_in(&txn, actor, number, reason, replace, now).await?;
     txn.commit().await?;
     Ok(())

@@ -18,7 +18,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::authority::{AuthorityAnswer, AuthorityError, IssuingAuthority};
-use super::{Issuer, STATUS_LIST, input};
+use super::{Issuer, STATUS_LIST, input, write_lock_first};
 use crate::eco::builder::IssuingBody;
 use crate::eco::content::{DocumentKind, Problem, Reference, Text};
 use crate::eco::numbering::DocumentNumber;
@@ -431,16 +431,6 @@ where
             }
         }
     }
-}
-
-/// On SQLite, takes the write lock before reading, so a transaction that reads and then
-/// writes never fails on a snapshot another writer made stale (PostgreSQL needs nothing).
-async fn write_lock_first<C: ConnectionTrait>(txn: &C) -> DomainResult<()> {
-    if txn.get_database_backend() == DbBackend::Sqlite {
-        txn.execute_unprepared("UPDATE eco_jobs SET attempts = attempts WHERE 0 = 1")
-            .await?;
-    }
-    Ok(())
 }
 
 fn series(issuer: &Issuer, kind: DocumentKind, year: i32) -> String {
