@@ -351,12 +351,6 @@ pub async fn act<C: ConnectionTrait + TransactionTrait>(
     super::write_lock_first(&txn).await?;
     let c = match action {
         RegisterAction::Revoke | RegisterAction::Replace => {
-            if reason.is_empty() {
-                return Err(DomainError::invalid(
-                    "reason",
-                    "say why the certificate is revoked (it is shown on the verify page)",
-                ));
-            }
             super::register::revoke_in(
                 &txn,
                 &actor_name,

@@ -273,13 +273,6 @@ pub async fn revoke<C: ConnectionTrait + TransactionTrait>(
     replace: bool,
     now: DateTime<Utc>,
 ) -> DomainResult<()> {
-    let reason = reason.trim();
-    if reason.is_empty() {
-        return Err(DomainError::invalid(
-            "reason",
-            "say why the certificate is revoked (it is shown on the verify page)",
-        ));
-    }
     let txn = db.begin().await?;
     super::write_lock_first(&txn).await?;
     revoke_in(&txn, actor, number, reason, replace, now).await?;
@@ -287,8 +280,8 @@ pub async fn revoke<C: ConnectionTrait + TransactionTrait>(
     Ok(())
 }
 
-/// [`revoke`] inside the caller's transaction (the reason is already trimmed and non-empty);
-/// returns the revoked certificate.
+/// [`revoke`] inside the caller's transaction; returns the revoked certificate. The reason
+/// is required (the verify page shows it).
 pub(crate) async fn revoke_in<C: ConnectionTrait>(
     txn: &C,
     actor: &str,
@@ -297,6 +290,13 @@ pub(crate) async fn revoke_in<C: ConnectionTrait>(
     replace: bool,
     now: DateTime<Utc>,
 ) -> DomainResult<certificate::Model> {
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(DomainError::invalid(
+            "reason",
+            "say why the certificate is revoked (it is shown on the verify page)",
+        ));
+    }
     let c = by_number(txn, number)
         .await?
         .ok_or_else(|| DomainError::not_found(format!("certificate {}", number.trim())))?;
