@@ -25,13 +25,23 @@ DIST_ENV := CARGO_PROFILE_RELEASE_LTO=fat CARGO_PROFILE_RELEASE_CODEGEN_UNITS=1 
 
 .PHONY: run test tools test-tools target-dir site dist lint lint-wasm unit fuzz e2e bench timings eco-pdf-preview fmt clean-data
 
+# The store, and beside it the demo voyage player (`server simulate-voyage --demo`), which
+# keeps the demo's shipments moving through the signed carrier webhook.
 run: tools site
 	@mkdir -p data
-	PORTFRONT_DEMO=1 \
+	@export PORTFRONT_DEMO=1 \
 	PORTFRONT_SITE_NAME="$${PORTFRONT_SITE_NAME:-Harbourline Industrial}" \
 	LEPTOS_SITE_ROOT=$(ROOT)/target/site \
-	DATABASE_URL="$${DATABASE_URL:-sqlite://$(ROOT)/data/portfront.db?mode=rwc}" \
-	./target/release/server serve
+	DATABASE_URL="$${DATABASE_URL:-sqlite://$(ROOT)/data/portfront.db?mode=rwc}"; \
+	addr="$${LEPTOS_SITE_ADDR:-127.0.0.1:3000}"; \
+	./target/release/server serve & server=$$!; \
+	trap 'kill $$server $$player 2>/dev/null; wait $$server' INT TERM EXIT; \
+	for _ in $$(seq 1 240); do \
+		curl -fsS -o /dev/null "http://$$addr/readyz" 2>/dev/null && break; \
+		kill -0 $$server 2>/dev/null || exit 1; sleep 0.5; \
+	done; \
+	./target/release/server simulate-voyage --demo --url "http://$$addr" --step-seconds 20 & player=$$!; \
+	wait $$server
 
 test: test-tools lint-wasm unit fuzz site e2e
 

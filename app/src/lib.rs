@@ -217,6 +217,16 @@ pub fn App() -> impl IntoView {
                             ssr=SsrMode::Async
                         />
                         <Route
+                            path=path!("logistics")
+                            view=admin::logistics::LogisticsPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=path!("logistics/:name")
+                            view=admin::logistics::FeedPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route
                             path=path!("settings")
                             view=admin::settings::SettingsPage
                             ssr=SsrMode::Async

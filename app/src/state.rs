@@ -16,6 +16,27 @@ impl std::fmt::Debug for PageCacheClearer {
     }
 }
 
+/// The shipment document of the first of some references that carriers have sent events for
+/// (set by the server crate, which owns the logistics engine and the live bus; the app only
+/// shows the document).
+#[derive(Clone)]
+pub struct ShipmentDocs(pub Arc<dyn Fn(Vec<String>) -> ShipmentDocFuture + Send + Sync>);
+
+/// What [`ShipmentDocs`] answers with.
+pub type ShipmentDocFuture = std::pin::Pin<
+    Box<
+        dyn std::future::Future<
+                Output = domain::DomainResult<Option<domain::trade::views::ShipmentDocument>>,
+            > + Send,
+    >,
+>;
+
+impl std::fmt::Debug for ShipmentDocs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ShipmentDocs")
+    }
+}
+
 pub use crate::account::server_fns::ProviderLink;
 
 /// Shared by every request: the database pool, cached catalog reads and the public origin.
@@ -63,6 +84,12 @@ pub struct AppStateParts {
     pub issuer: Arc<domain::issuance::Issuer>,
     /// The signed status list, re-signed only when a revocation happened.
     pub status_lists: Arc<domain::issuance::register::StatusListCache>,
+    /// Shipment documents for order pages.
+    pub shipments: ShipmentDocs,
+    /// Derives the feed sources' shared secrets (the admin panel shows one when it is made).
+    pub feed_keys: domain::shipments::FeedKeys,
+    /// `PORTFRONT_MAP_TILES`: a tile URL template; `None` = the offline land layer.
+    pub map_tiles: Option<Arc<str>>,
 }
 
 impl AppStateParts {

@@ -36,3 +36,17 @@ export function createAdmin(email: string, name: string, password: string): void
     },
   });
 }
+
+/** `server create-feed`: a carrier feed source; its webhook URL and shared secret, shown once. */
+export function createFeed(name: string, kind: string): { name: string; kind: string; secret: string; webhook_url: string } {
+  const out = execFileSync(path.join(root, "target/release/server"), ["create-feed", "--name", name, "--kind", kind], {
+    cwd: root,
+    env: {
+      ...process.env,
+      DATABASE_URL: process.env.E2E_DATABASE_URL,
+      PORTFRONT_DATA_DIR: process.env.E2E_DATA_DIR,
+      RUST_LOG: "warn",
+    },
+  });
+  return JSON.parse(out.toString());
+}

@@ -35,6 +35,51 @@ pub async fn create_api_client(
     })
 }
 
+/// What `create-feed` prints: the only time the secret is shown.
+#[derive(Debug, Serialize)]
+pub struct CreatedFeedOutput {
+    pub name: String,
+    pub kind: String,
+    /// Base64, as DCSA's subscription `secret`; the HMAC key is the decoded bytes.
+    pub secret: String,
+    pub webhook_url: Option<String>,
+}
+
+/// `server create-feed --name N --kind dcsa2|dcsa3|edifact`.
+pub async fn create_feed(
+    config: &Config,
+    name: &str,
+    kind: &str,
+) -> anyhow::Result<CreatedFeedOutput> {
+    let db = open_database(config).await?;
+    let keys = crate::startup::feed_keys(config)?;
+    let created = domain::shipments::sources::create(
+        &db,
+        &keys,
+        &domain::shipments::sources::NewFeed {
+            name,
+            kind,
+            profile: "",
+            moves_orders: true,
+        },
+        &domain::auth::audit::Actor::Cli,
+        chrono::Utc::now(),
+    )
+    .await
+    .context("cannot create the feed source")?;
+    let source = created.source;
+    tracing::info!(name = %source.name, kind = source.kind.as_str(), "feed source created");
+    Ok(CreatedFeedOutput {
+        webhook_url: source
+            .kind
+            .webhook_path(&source.name)
+            .map(|p| format!("{}{p}", config.base_url.trim_end_matches('/'))),
+        name: source.name,
+        kind: source.kind.as_str().to_owned(),
+        secret: created.secret.to_string(),
+    })
+}
+
 /// What `create-admin` prints.
 #[derive(Debug, Serialize)]
 pub struct CreatedAdminOutput {

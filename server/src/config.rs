@@ -52,6 +52,9 @@ pub struct Config {
     /// `PORTFRONT_AUTHORITY_URL` with `…_CLIENT_ID` and `…_CLIENT_SECRET`: the issuing body
     /// that certifies Certificates of Origin (`docs/eco-authority.md`); unset = none.
     pub authority: Option<crate::authority::AuthorityConfig>,
+    /// `PORTFRONT_MAP_TILES`: a tile URL template (`https://tile.openstreetmap.org/{z}/{x}/{y}.png`)
+    /// for the order pages' maps; unset = the offline land layer the site serves itself.
+    pub map_tiles: Option<String>,
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/portfront.db?mode=rwc";
@@ -188,6 +191,17 @@ impl Config {
             &var("PORTFRONT_TRUSTED_PROXIES").unwrap_or_default(),
         )
         .map_err(|e| anyhow::anyhow!("PORTFRONT_TRUSTED_PROXIES: {e}"))?;
+        let map_tiles = var("PORTFRONT_MAP_TILES").filter(|u| !u.trim().is_empty());
+        if let Some(t) = &map_tiles
+            && !(t.starts_with("https://")
+                && t.contains("{z}")
+                && t.contains("{x}")
+                && t.contains("{y}"))
+        {
+            bail!(
+                "PORTFRONT_MAP_TILES must be an https:// tile URL template with {{z}}, {{x}} and {{y}}, e.g. https://tile.openstreetmap.org/{{z}}/{{x}}/{{y}}.png; leave it unset for the offline land layer"
+            );
+        }
         let smtp_url = var("PORTFRONT_SMTP_URL").filter(|u| !u.trim().is_empty());
         if let Some(url) = &smtp_url
             && !(url.starts_with("smtp://") || url.starts_with("smtps://"))
@@ -259,6 +273,7 @@ impl Config {
             require_staff_2fa,
             smtp_url,
             mail_from,
+            map_tiles,
         })
     }
 

@@ -30,7 +30,11 @@ const ONE_DAY: &str = "public, max-age=86400";
 pub(crate) fn static_policy(path: &str) -> Option<&'static str> {
     if (path.starts_with("/pkg/") || path.starts_with("/texts/")) && is_hashed_asset(path) {
         Some(IMMUTABLE)
-    } else if path.starts_with("/pkg/") || path.starts_with("/images/") || path == "/favicon.svg" {
+    } else if path.starts_with("/pkg/")
+        || path.starts_with("/images/")
+        || path.starts_with("/vendor/")
+        || path == "/favicon.svg"
+    {
         Some(ONE_DAY)
     } else {
         None

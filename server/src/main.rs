@@ -44,6 +44,34 @@ enum Command {
         #[arg(long)]
         scopes: String,
     },
+    /// Create a carrier or port feed source and print its webhook URL and shared secret as
+    /// JSON (the secret is shown only this once).
+    CreateFeed {
+        /// The source's name: the {source} of its webhook path (lower-case letters, digits, -).
+        #[arg(long)]
+        name: String,
+        /// dcsa2 (DCSA 2.2 callbacks), dcsa3 (DCSA 3.0 events) or edifact (IFTSTA, COARRI, CODECO).
+        #[arg(long)]
+        kind: String,
+    },
+    /// Play a SIMULATED voyage for an order (port of loading → Cai Mep transshipment → port of
+    /// discharge, with plans, a delayed estimate and the actual moves) through the signed DCSA
+    /// 3.0 webhook of the running store. Every event says it is a simulation.
+    SimulateVoyage {
+        /// The order number (ORD-…).
+        #[arg(long, required_unless_present = "demo")]
+        order: Option<String>,
+        /// Instead of one order: the demo's shipped orders, side by side, over and over
+        /// (what `make run` starts).
+        #[arg(long, conflicts_with = "order")]
+        demo: bool,
+        /// The running store (defaults to http://LEPTOS_SITE_ADDR).
+        #[arg(long)]
+        url: Option<String>,
+        /// Seconds between steps.
+        #[arg(long, default_value_t = 3)]
+        step_seconds: u64,
+    },
     /// Run the SANDBOX issuing body (docs/eco-authority.md) for demos and tests. It is not a
     /// real authority and says so on every answer and document.
     SandboxAuthority {
@@ -91,6 +119,13 @@ async fn main() -> std::process::ExitCode {
         Command::Serve => serve().await,
         Command::CreateApiClient { name, scopes } => create_api_client(&name, &scopes).await,
         Command::CreateAdmin { email, name } => create_admin(&email, &name).await,
+        Command::CreateFeed { name, kind } => create_feed(&name, &kind).await,
+        Command::SimulateVoyage {
+            order,
+            demo,
+            url,
+            step_seconds,
+        } => simulate_voyage(order.as_deref(), demo, url, step_seconds).await,
         Command::SandboxAuthority {
             addr,
             client_id,
@@ -132,6 +167,49 @@ async fn create_api_client(name: &str, scopes: &str) -> anyhow::Result<()> {
     let created = server::cli::create_api_client(&config, name, scopes).await?;
     let json = serde_json::to_string_pretty(&created)?;
     write_stdout(&json)
+}
+
+async fn create_feed(name: &str, kind: &str) -> anyhow::Result<()> {
+    let config = Config::from_env()?;
+    let created = server::cli::create_feed(&config, name, kind).await?;
+    write_stdout(&serde_json::to_string_pretty(&created)?)
+}
+
+async fn simulate_voyage(
+    order: Option<&str>,
+    demo: bool,
+    url: Option<String>,
+    step_seconds: u64,
+) -> anyhow::Result<()> {
+    let config = Config::from_env()?;
+    let db = server::startup::open_database(&config).await?;
+    let keys = server::startup::feed_keys(&config)?;
+    let secret = server::voyage::source_secret(&db, &keys).await?;
+    let url = url.unwrap_or_else(|| format!("http://{}", config.site_addr));
+    let step = std::time::Duration::from_secs(step_seconds.max(1));
+    if demo {
+        write_stdout(&format!(
+            "SIMULATION: playing demo voyages for the demo's shipped orders as feed source {}; these are not carrier events",
+            server::voyage::SOURCE
+        ))?;
+        return server::voyage::demo_forever(&db, &url, &secret, step, |line| {
+            let _ = write_stdout(&line);
+        })
+        .await;
+    }
+    let order = order.unwrap_or_default();
+    let voyage = server::voyage::voyage_of(&db, order).await?;
+    write_stdout(&format!(
+        "SIMULATION: playing a demo voyage for {order} ({} → {} → {}) as feed source {}; these are not carrier events",
+        voyage.origin,
+        domain::shipments::simulation::TRANSSHIPMENT,
+        voyage.destination,
+        server::voyage::SOURCE
+    ))?;
+    server::voyage::play(&url, &secret, &voyage, step, |line| {
+        let _ = write_stdout(&line);
+    })
+    .await
 }
 
 /// Prints the command's result (the one place the binary writes to standard output).

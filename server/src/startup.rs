@@ -50,6 +50,8 @@ pub struct ServerStateParts {
     /// Woken when a mail was put in the outbox that someone waits for (a sign-in code), so
     /// the mailer sends it at once instead of on its next round.
     pub mail_waiting: std::sync::Arc<tokio::sync::Notify>,
+    /// Carrier feeds: their secrets, rate limits and the live shipment bus.
+    pub feeds: crate::webhooks::FeedState,
 }
 
 impl FromRef<ServerState> for LeptosOptions {
@@ -221,7 +223,14 @@ pub fn router(config: &Config, db: DatabaseConnection) -> anyhow::Result<Router>
         db,
         std::sync::Arc::default(),
         std::sync::Arc::new(issuer(config)?),
+        crate::shipment_stream::Bus::new(),
     )
+}
+
+/// The key the feed sources' secrets derive from (`PORTFRONT_DATA_DIR/keys/feed-secrets.key`).
+pub fn feed_keys(config: &Config) -> anyhow::Result<domain::shipments::FeedKeys> {
+    domain::shipments::FeedKeys::load_or_create(&config.data_dir)
+        .context("cannot load the feed secrets key")
 }
 
 /// The application, waking the mailer through `mail_waiting` when a request leaves a mail
@@ -231,6 +240,7 @@ pub fn router_with(
     db: DatabaseConnection,
     mail_waiting: std::sync::Arc<tokio::sync::Notify>,
     issuer: std::sync::Arc<domain::issuance::Issuer>,
+    bus: crate::shipment_stream::Bus,
 ) -> anyhow::Result<Router> {
     let api = ApiState {
         tokens: token_authority(config)?,
@@ -238,6 +248,7 @@ pub fn router_with(
     };
     let leptos_options = leptos_options(config);
     let catalog = domain::catalog::cache::CatalogCache::new(db.clone(), config.catalog_cache_ttl);
+    let db_for_docs = db.clone();
     let page_cache = crate::page_cache::PageCache::new(config.catalog_cache_ttl);
     let providers =
         crate::auth::oidc::Providers::new(config.oidc_providers.clone(), &config.base_url)?;
@@ -253,6 +264,9 @@ pub fn router_with(
         mail_configured: config.smtp_url.is_some(),
         issuer,
         status_lists: std::sync::Arc::default(),
+        shipments: shipment_docs(db_for_docs, bus.clone()),
+        feed_keys: feed_keys(config)?,
+        map_tiles: config.map_tiles.as_deref().map(Into::into),
         page_cache: {
             let cache = page_cache.clone();
             app::state::PageCacheClearer(std::sync::Arc::new(move || cache.invalidate_all()))
@@ -280,6 +294,7 @@ pub fn router_with(
         auth,
         data_dir: config.data_dir.clone(),
         mail_waiting,
+        feeds: crate::webhooks::FeedState::new(feed_keys(config)?, bus),
     });
     let context = {
         let app_state = app_state.clone();
@@ -298,13 +313,16 @@ pub fn router_with(
     let assets = Router::new()
         .route("/pkg/{*file}", get(crate::static_files::serve))
         .route("/images/{*file}", get(crate::static_files::serve))
+        .route("/vendor/{*file}", get(crate::static_files::serve))
         .route("/favicon.svg", get(crate::static_files::serve))
         .route("/texts/{file}", get(crate::static_files::serve))
         .with_state(files)
         .route("/healthz", get(routes::health::healthz))
         .route("/readyz", get(routes::health::readyz))
         .merge(crate::certificates::public())
-        .layer(RequestBodyLimitLayer::new(config.max_body_bytes));
+        .layer(RequestBodyLimitLayer::new(config.max_body_bytes))
+        // Carrier pushes: signed, with their own body limit, no sessions or CSRF.
+        .merge(crate::webhooks::router());
     let pages = Router::new()
         .route("/", get(routes::root::redirect_to_locale))
         .route("/admin", get(routes::root::redirect_admin))
@@ -356,6 +374,29 @@ pub fn router_with(
     Ok(http_layers::apply(router, config).with_state(state))
 }
 
+/// Order pages' shipment documents: the first reference with events, from the live bus's
+/// shared snapshots (the same document the API and the stream send).
+fn shipment_docs(
+    db: DatabaseConnection,
+    bus: crate::shipment_stream::Bus,
+) -> app::state::ShipmentDocs {
+    app::state::ShipmentDocs(std::sync::Arc::new(move |references: Vec<String>| {
+        let db = db.clone();
+        let bus = bus.clone();
+        Box::pin(async move {
+            for r in references {
+                let snapshot = bus.snapshot(&db, &r).await?;
+                if let Some(json) = &snapshot.json
+                    && let Ok(doc) = serde_json::from_str(json)
+                {
+                    return Ok(Some(doc));
+                }
+            }
+            Ok(None)
+        })
+    }))
+}
+
 /// A bound, ready-to-serve application.
 pub struct Application {
     listener: TcpListener,
@@ -366,6 +407,8 @@ pub struct Application {
     mail_waiting: std::sync::Arc<tokio::sync::Notify>,
     issuer: std::sync::Arc<domain::issuance::Issuer>,
     authority: std::sync::Arc<crate::authority::Authority>,
+    bus: crate::shipment_stream::Bus,
+    database_url: String,
 }
 
 impl Application {
@@ -397,13 +440,22 @@ impl Application {
         }
         let mail_waiting = std::sync::Arc::new(tokio::sync::Notify::new());
         let issuer = std::sync::Arc::new(issuer(&config)?);
-        let router = router_with(&config, db.clone(), mail_waiting.clone(), issuer.clone())?;
+        let bus = crate::shipment_stream::Bus::new();
+        let router = router_with(
+            &config,
+            db.clone(),
+            mail_waiting.clone(),
+            issuer.clone(),
+            bus.clone(),
+        )?;
         let authority = std::sync::Arc::new(crate::authority::Authority::from_config(
             config.authority.as_ref(),
         )?);
         Ok(Self {
             issuer,
             authority,
+            bus,
+            database_url: config.database_url.clone(),
             listener,
             router,
             db,
@@ -433,16 +485,28 @@ impl Application {
         );
         let issuance =
             crate::eco_worker::spawn(self.db.clone(), self.issuer.clone(), self.authority.clone());
+        // Other replicas' shipment changes, when they share this PostgreSQL.
+        let replicas =
+            crate::shipment_stream::spawn_pg_listener(self.database_url.clone(), self.bus.clone());
         let served = axum::serve(
             self.listener,
             self.router
                 .into_make_service_with_connect_info::<std::net::SocketAddr>(),
         )
-        .with_graceful_shutdown(shutdown_signal())
+        .with_graceful_shutdown({
+            let bus = self.bus.clone();
+            async move {
+                shutdown_signal().await;
+                bus.close();
+            }
+        })
         .await;
         housekeeping.abort();
         mail.abort();
         issuance.abort();
+        if let Some(r) = replicas {
+            r.abort();
+        }
         served.context("the HTTP server failed")
     }
 }

@@ -76,11 +76,12 @@ fn etag_of(body: &[u8]) -> HeaderValue {
 }
 
 impl StaticFiles {
-    /// Reads `pkg/`, `images/` and `favicon.svg` under `site_root`; missing parts are skipped
+    /// Reads `pkg/`, `images/`, `vendor/` (Leaflet and the land layer, copied from npm
+    /// packages at build time) and `favicon.svg` under `site_root`; missing parts are skipped
     /// (start-up warns when the site was not built).
     pub fn load(site_root: &Path) -> std::io::Result<Self> {
         let mut paths = Vec::new();
-        for dir in ["pkg", "images"] {
+        for dir in ["pkg", "images", "vendor"] {
             let dir = site_root.join(dir);
             if dir.is_dir() {
                 read_tree(&dir, &mut paths)?;

@@ -5,6 +5,7 @@ pub mod api_clients;
 pub mod audit;
 pub mod catalog;
 pub mod certificates;
+pub mod logistics;
 pub mod outbox;
 pub mod people;
 pub mod server_fns;
@@ -96,7 +97,7 @@ fn sections(t: &'static Messages) -> Vec<(&'static str, &'static str, bool, bool
         ("rfqs", t.admin_nav_rfqs, false, true),
         ("orders", t.admin_nav_orders, false, true),
         ("eco", t.admin_nav_eco, false, true),
-        ("logistics", t.admin_nav_logistics, false, false),
+        ("logistics", t.admin_nav_logistics, false, true),
         ("companies", t.admin_nav_companies, false, true),
         ("users", t.admin_nav_users, true, true),
         ("api-clients", t.admin_nav_api_clients, true, true),

@@ -12,6 +12,7 @@ pub mod quote_view;
 pub mod rfq_form;
 pub mod rfqs;
 pub mod server_fns;
+pub mod shipment;
 
 use std::str::FromStr;
 

@@ -211,10 +211,7 @@ pub fn OrderView(locale: Locale, order: OrderDetail, buyer: bool) -> impl IntoVi
             freight=o.freight.clone() insurance=o.insurance.clone() total=o.total.clone() testid="order" />
         <div class="order-sections">
             <EcoPanel locale number=o.number.clone() eco=o.eco.clone() staff=!buyer watch=o.status != "cancelled" />
-            <section class="panel" aria-labelledby="order-shipment-title" data-testid="order-shipment">
-                <h2 id="order-shipment-title">{t.order_shipment_title}</h2>
-                <p class="empty">{t.order_shipment_empty}</p>
-            </section>
+            <super::shipment::ShipmentSection locale number=o.number.clone() />
             <section class="panel" aria-labelledby="order-documents-title" data-testid="order-documents">
                 <h2 id="order-documents-title">{t.order_documents_title}</h2>
                 <p class="empty">{t.order_documents_empty}</p>

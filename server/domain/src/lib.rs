@@ -23,6 +23,8 @@ pub mod notify;
 pub mod pdf;
 #[cfg(any(feature = "eco", feature = "auth"))]
 pub mod private_file;
+#[cfg(feature = "shipments")]
+pub mod shipments;
 pub mod trade;
 pub mod views;
 

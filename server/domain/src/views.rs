@@ -271,3 +271,59 @@ mod tests {
         assert_eq!(p.page_count(), 3);
     }
 }
+
+/// A carrier or port feed source as the admin panel lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FeedRow {
+    pub name: String,
+    /// `dcsa2`, `dcsa3`, `edifact` or `dcsa-poll`.
+    pub kind: String,
+    pub enabled: bool,
+    pub moves_orders: bool,
+    /// Where the partner posts (absent for a polled source).
+    pub webhook_path: Option<String>,
+    pub rate_per_minute: u32,
+    pub accepted_count: i64,
+    pub rejected_count: i64,
+    pub event_count: i64,
+    pub flagged_count: i64,
+    pub last_event_at: Option<String>,
+    pub last_delivery_at: Option<String>,
+    pub created_at: String,
+}
+
+/// One delivery of a feed source.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeliveryRow {
+    pub received_at: String,
+    /// `accepted`, `partial` or `rejected`.
+    pub outcome: String,
+    /// The HTTP status answered.
+    pub status: i32,
+    pub detail: Option<String>,
+    pub body_bytes: i64,
+    pub events: i32,
+    pub inserted: i32,
+    pub updated: i32,
+    pub duplicates: i32,
+    pub stale: i32,
+    pub retracted: i32,
+    pub flagged: i32,
+    pub unusable: i32,
+    pub orders_moved: i32,
+}
+
+/// A source with its latest deliveries.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FeedDetail {
+    pub feed: FeedRow,
+    pub deliveries: Vec<DeliveryRow>,
+}
+
+/// A new or rotated secret, shown once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FeedSecret {
+    pub feed: FeedRow,
+    /// Base64, as DCSA's subscription `secret`.
+    pub secret: String,
+}

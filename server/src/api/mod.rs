@@ -8,6 +8,7 @@ pub mod openapi;
 pub mod orders;
 pub mod problem;
 pub mod products;
+pub mod shipments;
 pub mod token;
 
 use axum::Router;
@@ -36,6 +37,11 @@ pub fn router() -> Router<ServerState> {
         .route("/orders/{number}/export", post(orders::export_order))
         .route("/eco/verify", post(eco::verify))
         .route("/eco/{number}", get(eco::get_eco))
+        .route("/shipments/{reference}", get(shipments::get_shipment))
+        .route(
+            "/shipments/{reference}/stream",
+            get(shipments::stream_shipment),
+        )
         .fallback(problem::api_not_found);
     Router::new()
         .route("/oauth/token", post(token::token))

@@ -30,7 +30,9 @@ that says what to fix.",
         super::orders::get_order,
         super::orders::export_order,
         super::eco::get_eco,
-        super::eco::verify
+        super::eco::verify,
+        super::shipments::get_shipment,
+        super::shipments::stream_shipment
     ),
     components(schemas(
         super::problem::Problem,
@@ -46,14 +48,16 @@ that says what to fix.",
         super::orders::ApiEcoRef,
         super::eco::ApiVerification,
         super::eco::ApiCheck,
-        super::eco::ApiRegisterFacts
+        super::eco::ApiRegisterFacts,
+        super::shipments::ApiShipment
     )),
     modifiers(&SecuritySchemes),
     tags(
         (name = "auth", description = "Access tokens"),
         (name = "catalog", description = "Products and categories"),
         (name = "orders", description = "Orders, their lines and status history"),
-        (name = "eco", description = "Certificates of origin: the signed credential and its verification")
+        (name = "eco", description = "Certificates of origin: the signed credential and its verification"),
+        (name = "shipments", description = "Shipments from carrier and port events: route, port calls, ETA, live updates")
     )
 )]
 struct ApiDoc;

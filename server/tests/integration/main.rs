@@ -2,7 +2,8 @@
 //! in-process (`oneshot`) on a seeded database — pages and headers (`router`), the platform
 //! API and its tokens (`api`), browser sign-in, sessions and CSRF (`accounts`), the operator
 //! subcommands (`cli`), and the e-CO worker against the sandbox authority (`eco_authority`)
-//! and in real server processes, killed and restarted, two on one PostgreSQL (`eco_processes`).
+//! and in real server processes, killed and restarted, two on one PostgreSQL (`eco_processes`),
+//! and the carrier webhooks, the shipment API and its live stream (`feeds`).
 
 mod common;
 
@@ -11,5 +12,6 @@ mod api;
 mod cli;
 mod eco_authority;
 mod eco_processes;
+mod feeds;
 mod router;
 mod trade;

@@ -6,6 +6,7 @@
 mod get_buyer_context;
 mod get_order;
 mod get_order_eco;
+mod get_order_shipment;
 mod get_rfq;
 mod get_rfq_product;
 mod get_rfq_thread;
@@ -22,6 +23,7 @@ mod verify_document;
 pub use get_buyer_context::{BuyerContext, get_buyer_context};
 pub use get_order::get_order;
 pub use get_order_eco::get_order_eco;
+pub use get_order_shipment::{OrderShipment, get_order_shipment};
 pub use get_rfq::get_rfq;
 pub use get_rfq_product::{RfqProduct, get_rfq_product};
 pub use get_rfq_thread::{RfqThread, get_rfq_thread};

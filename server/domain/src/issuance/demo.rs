@@ -225,6 +225,12 @@ pub async fn ready_copies<C: ConnectionTrait>(
         o.created_at = Set(now);
         o.updated_at = Set(now);
         o.insert(db).await?;
+        crate::entities::order_reference::ActiveModel {
+            order_id: Set(id),
+            reference: Set("MSKU1234565".to_owned()),
+        }
+        .insert(db)
+        .await?;
         for l in &lines {
             let mut l = l.clone().into_active_model().reset_all();
             l.id = Set(uuid::Uuid::now_v7());

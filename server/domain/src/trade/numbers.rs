@@ -18,15 +18,22 @@ pub async fn next<C: ConnectionTrait>(db: &C, prefix: &str, year: i32) -> Domain
 
 /// The next value of the counter `series` (1 for a new series), in the caller's transaction.
 pub async fn next_value<C: ConnectionTrait>(db: &C, series: &str) -> DomainResult<i64> {
+    advance(db, series, 1).await
+}
+
+/// Moves the counter `series` on by `by` (at least 1) and returns its new value: the caller
+/// owns the `by` values ending there. Being a write, it also takes SQLite's write lock.
+pub async fn advance<C: ConnectionTrait>(db: &C, series: &str, by: i64) -> DomainResult<i64> {
+    let by = std::cmp::max(by, 1);
     counter::Entity::insert(counter::ActiveModel {
         name: Set(series.to_owned()),
-        value: Set(1),
+        value: Set(by),
     })
     .on_conflict(
         OnConflict::column(counter::Column::Name)
             .value(
                 counter::Column::Value,
-                Expr::col((counter::Entity, counter::Column::Value)).add(1),
+                Expr::col((counter::Entity, counter::Column::Value)).add(by),
             )
             .to_owned(),
     )
@@ -35,5 +42,5 @@ pub async fn next_value<C: ConnectionTrait>(db: &C, series: &str) -> DomainResul
     Ok(counter::Entity::find_by_id(series.to_owned())
         .one(db)
         .await?
-        .map_or(1, |c| c.value))
+        .map_or(by, |c| c.value))
 }

@@ -32,8 +32,8 @@ pub use super::views::{CompanyRef, OrderDetail, OrderLineView, OrderRow, Transit
 use super::{Party, Source, certificates, numbers, outbox};
 use crate::codes::{Currency, Incoterm, UnLocode, UnitCode};
 use crate::entities::{
-    company, order, order_line, product, quote as quote_e, quote_counter, quote_line,
-    quote_version, rfq, rfq_line, transition,
+    company, order, order_line, order_reference, product, quote as quote_e, quote_counter,
+    quote_line, quote_version, rfq, rfq_line, transition,
 };
 use crate::form::FormCheck;
 use crate::logistics::locations::LocationMaster;
@@ -1576,6 +1576,19 @@ pub async fn save_export_data<C: ConnectionTrait + TransactionTrait>(
             .filter(order_line::Column::Id.eq(id))
             .exec(&txn)
             .await?;
+    }
+    // The same references as rows, by which carrier events find the order.
+    order_reference::Entity::delete_many()
+        .filter(order_reference::Column::OrderId.eq(o.id))
+        .exec(&txn)
+        .await?;
+    if !refs.is_empty() {
+        order_reference::Entity::insert_many(refs.iter().map(|r| order_reference::ActiveModel {
+            order_id: Set(o.id),
+            reference: Set(r.clone()),
+        }))
+        .exec(&txn)
+        .await?;
     }
     txn.commit().await?;
     Ok(())

@@ -440,3 +440,164 @@ pub struct OpenEcoJob {
     pub next_attempt_at: Option<String>,
     pub updated_at: String,
 }
+
+/// Planned, estimated and actual times of an arrival or departure (RFC 3339, with the offset
+/// the partner sent), and the first estimate ever received.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShipmentTimes {
+    pub planned: Option<String>,
+    pub estimated: Option<String>,
+    pub actual: Option<String>,
+    pub first_estimate: Option<String>,
+}
+
+impl ShipmentTimes {
+    /// The best knowledge: actual, else estimated, else planned, with its classifier.
+    pub fn best(&self) -> Option<(&str, &'static str)> {
+        self.actual
+            .as_deref()
+            .map(|t| (t, "ACT"))
+            .or(self.estimated.as_deref().map(|t| (t, "EST")))
+            .or(self.planned.as_deref().map(|t| (t, "PLN")))
+    }
+}
+
+/// One port of a shipment's route.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ShipmentPort {
+    /// The UN/LOCODE; absent for a location the master does not know.
+    pub unlocode: Option<String>,
+    pub code_as_sent: String,
+    pub name: Option<String>,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+    /// `origin`, `transshipment`, `intermediate` or `destination`.
+    pub role: String,
+    /// `expected`, `in_port` or `departed`.
+    pub status: String,
+    pub arrival: ShipmentTimes,
+    pub departure: ShipmentTimes,
+}
+
+/// The expected arrival at the next port, and how far it moved since the first estimate.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShipmentEta {
+    /// Index into `port_calls`.
+    pub port: usize,
+    pub time: String,
+    /// PLN, EST or ACT.
+    pub classifier: String,
+    pub first_estimate: Option<String>,
+    /// Minutes later (positive) or earlier than the first estimate.
+    pub change_minutes: Option<i64>,
+}
+
+/// Something late: `eta_slipped`, `arrival_late`, `departure_late`, `delay_reported` or
+/// `overdue`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShipmentDelay {
+    pub flag: String,
+    pub port: Option<usize>,
+    pub minutes: Option<i64>,
+    /// The partner's delay reason code (SMDG), for `delay_reported`.
+    pub reason: Option<String>,
+}
+
+/// Where the shipment is: the place of the last actual event (`last_actual_event`) or dead
+/// reckoning along the lane (`interpolated`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ShipmentPosition {
+    pub lat: f64,
+    pub lon: f64,
+    pub basis: String,
+}
+
+/// One event of the timeline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShipmentMilestone {
+    /// The feed source that sent it.
+    pub source: String,
+    pub event_id: String,
+    /// `TRANSPORT`, `EQUIPMENT` or `SHIPMENT`.
+    pub event_type: String,
+    /// ARRI, DEPA, LOAD, DISC, …
+    pub code: String,
+    /// The code's meaning in English (the page shows its own words for known codes).
+    pub label: String,
+    /// PLN, EST or ACT.
+    pub classifier: String,
+    /// When it happened or is expected (RFC 3339 with the partner's offset).
+    pub time: String,
+    /// When the partner last updated it (RFC 3339, UTC).
+    pub updated_time: String,
+    /// Index into `port_calls`.
+    pub port: Option<usize>,
+    pub location_name: Option<String>,
+    pub equipment: Option<String>,
+    /// A plan or estimate a later one (or the actual event) overtook.
+    pub superseded: bool,
+    pub delay_reason: Option<String>,
+    pub remark: Option<String>,
+    /// `unknown_location`, `malformed_location`, `no_document_reference`.
+    pub flags: Vec<String>,
+}
+
+/// A shipment as the API, its live stream and the order page show it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ShipmentDocument {
+    /// The reference asked for (booking, B/L, container, order or PO number).
+    pub reference: String,
+    /// `planned`, `in_port`, `at_sea` or `arrived`.
+    pub status: String,
+    /// The change sequence this document is at (the stream's event id).
+    pub seq: i64,
+    /// The newest update among the events (RFC 3339, UTC).
+    pub last_updated: Option<String>,
+    pub port_calls: Vec<ShipmentPort>,
+    /// The leg under way or about to start (indices into `port_calls`).
+    pub current_leg: Option<[usize; 2]>,
+    pub position: Option<ShipmentPosition>,
+    pub eta: Option<ShipmentEta>,
+    pub delay_flags: Vec<ShipmentDelay>,
+    /// GeoJSON FeatureCollection: a LineString per leg along the sea lanes
+    /// (`properties.state`: `actual` or `planned`; `from`/`to` index `port_calls`), and the
+    /// position as a Point.
+    pub route: serde_json::Value,
+    /// The timeline, in event-time order.
+    pub events: Vec<ShipmentMilestone>,
+}
+
+impl ShipmentDocument {
+    /// The legs of `route`: (from, to, actual, points as `[lat, lon]`).
+    pub fn legs(&self) -> Vec<(usize, usize, bool, Vec<[f64; 2]>)> {
+        let Some(features) = self.route.get("features").and_then(|f| f.as_array()) else {
+            return Vec::new();
+        };
+        features
+            .iter()
+            .filter(|f| f["geometry"]["type"] == "LineString")
+            .map(|f| {
+                let index = |k: &str| {
+                    f["properties"][k]
+                        .as_u64()
+                        .and_then(|n| usize::try_from(n).ok())
+                        .unwrap_or(0)
+                };
+                let points = f["geometry"]["coordinates"]
+                    .as_array()
+                    .map(|c| {
+                        c.iter()
+                            .filter_map(|p| Some([p.get(1)?.as_f64()?, p.get(0)?.as_f64()?]))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                (
+                    index("from"),
+                    index("to"),
+                    f["properties"]["state"] == "actual",
+                    points,
+                )
+            })
+            .collect()
+    }
+}

@@ -545,3 +545,85 @@ fn iftsta_with_two_consignments_and_an_interchange_of_two_messages() {
     // The same facts in the second message give the same event IDs: an upsert, not a copy.
     assert_eq!(items[0].key(), items[2].key());
 }
+
+fn dcsa3_one(body: &str) -> Event {
+    only_event(dcsa3::parse(body.as_bytes(), &source(), master()).expect("the body reads"))
+}
+
+#[test]
+fn dcsa3_reads_the_fields_where_the_3_0_spec_puts_them() {
+    let e = dcsa3_one(
+        r#"{"events":[{"eventID":"t1","eventDateTime":"2026-03-13T09:00:00+07:00",
+        "eventUpdatedDateTime":"2026-03-13T01:00:00Z",
+        "eventClassification":{"eventTypeCode":"TRANSPORT","eventClassifierCode":"EST","transportEventTypeCode":"ARRI"},
+        "eventLocation":{"UNLocationCode":"VNCMT","facility":{"facilityCode":"CMIT","facilityCodeListProvider":"SMDG"}},
+        "transportDetails":{"delayReasonCodes":["WEA","ANA"],"changeRemark":"Typhoon","transportCall":{
+          "modeOfTransport":"VESSEL",
+          "serviceCodeOrReference":{"carrierServiceCode":"CVX"},
+          "exportVoyageNumberOrReference":{"carrierVoyageNumber":"512S"},
+          "vesselTransport":{"vesselIMONumber":"9321483","vesselName":"EXAMPLE TRADER","operatorCarrierCode":"CRX"}}}}]}"#,
+    );
+    assert_eq!(e.delay_reason.as_ref().map(|d| d.as_str()), Some("WEA"));
+    assert_eq!(e.change_remark.as_deref(), Some("Typhoon"));
+    assert_eq!(
+        e.location.as_ref().and_then(|l| l.facility.as_deref()),
+        Some("CMIT")
+    );
+    let tc = e.transport_call.as_ref().expect("transport call");
+    assert_eq!(tc.service.as_ref().map(|s| s.as_str()), Some("CVX"));
+    assert_eq!(tc.carrier.as_ref().map(|c| c.as_str()), Some("CRX"));
+}
+
+#[test]
+fn dcsa3_reads_the_shipment_reason_from_shipment_details() {
+    let e = dcsa3_one(
+        r#"{"events":[{"eventID":"s1","eventDateTime":"2026-03-13T09:00:00+07:00",
+        "eventUpdatedDateTime":"2026-03-13T01:00:00Z",
+        "eventClassification":{"eventTypeCode":"SHIPMENT","eventClassifierCode":"ACT","shipmentEventTypeCode":"REJE","documentTypeCode":"SHI"},
+        "shipmentDetails":{"reason":"Consignee address missing","documentReference":{"typeCode":"BKG","reference":"BK1"}}}]}"#,
+    );
+    match &e.kind {
+        EventKind::Shipment { reason, .. } => {
+            assert_eq!(reason.as_deref(), Some("Consignee address missing"));
+        }
+        other => panic!("not a shipment event: {other:?}"),
+    }
+}
+
+#[test]
+fn dcsa3_takes_a_retraction_of_only_the_id_and_the_flag() {
+    let items = dcsa3::parse(
+        br#"{"events":[{"eventID":"crx-LOAD-1","isRetracted":true}]}"#,
+        &source(),
+        master(),
+    )
+    .expect("reads");
+    match items.as_slice() {
+        [FeedItem::Retraction(r)] => assert_eq!(r.event_id.as_str(), "crx-LOAD-1"),
+        other => panic!("expected one retraction: {other:?}"),
+    }
+}
+
+#[test]
+fn dcsa3_parse_each_keeps_the_good_events_and_names_the_bad_one() {
+    let body = format!(
+        r#"{{"events":[{good},{{"eventID":"x","eventDateTime":"2026-03-12T07:42:00+07:00","eventUpdatedDateTime":"2026-03-12T00:50:13Z","eventClassification":{{"eventTypeCode":"EQUIPMENT","eventClassifierCode":"ACT","equipmentEventTypeCode":"ZZZZ"}}}}]}}"#,
+        good = serde_json::to_string(
+            &serde_json::from_str::<serde_json::Value>(DCSA3_LOAD).expect("sample")["events"][0]
+        )
+        .expect("json")
+    );
+    let d = dcsa3::parse_each(body.as_bytes(), &source(), master()).expect("the body reads");
+    assert_eq!(d.items.len(), 1);
+    assert_eq!(d.unusable.len(), 1);
+    assert_eq!(d.unusable[0].index, 1);
+    assert!(
+        d.unusable[0].path.starts_with("events[1]"),
+        "{:?}",
+        d.unusable
+    );
+    assert!(d.unusable[0].problem.contains("ZZZZ"), "{:?}", d.unusable);
+    // Broken JSON is still refused as a whole, with its place.
+    let err = dcsa3::parse_each(b"{\"events\": [", &source(), master()).expect_err("broken");
+    assert!(err.to_string().contains("line 1"), "{err}");
+}

@@ -1,6 +1,7 @@
 //! The domain's integration tests, one binary (one link, one copy of the generic code) with a
 //! module per area: repositories on SQLite and PostgreSQL (`PORTFRONT_TEST_PG_URL`), and the
-//! logistics adapters, routing and shipment picture against the sample data in `../data`.
+//! logistics adapters, routing and shipment picture against the sample data in `../data`, and
+//! the feeds stored and linked to orders (`shipments_repo`).
 
 mod common;
 
@@ -13,6 +14,7 @@ mod logistics_routing;
 mod logistics_shipment;
 mod notify_repo;
 mod people_repo;
+mod shipments_repo;
 mod trade_demo;
 mod trade_messages;
 mod trade_repo;

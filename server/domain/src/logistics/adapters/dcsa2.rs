@@ -22,7 +22,8 @@ use super::super::event::{
 };
 use super::super::locations::LocationMaster;
 use super::{
-    Coordinate, Draft, EventDraft, LocationDraft, check_size, geo_point, non_blank, parse_json,
+    Coordinate, Delivery, Draft, EventDraft, LocationDraft, check_size, each_event, geo_point,
+    non_blank, parse_json,
 };
 
 /// The header DCSA 2.2 signs callbacks with.
@@ -104,6 +105,30 @@ pub fn parse(
         .into_iter()
         .map(|p| p.0.finish(source, master, &none))
         .collect())
+}
+
+/// What the webhook calls: verify the signature, then read each event on its own (one bad
+/// event is reported in [`Delivery::unusable`], the others kept). A body that is not a JSON
+/// array at all is still an error naming its line and column.
+pub fn receive_each(
+    signature_header: Option<&str>,
+    secret_base64: &str,
+    body: &[u8],
+    source: &SourceId,
+    master: &LocationMaster,
+) -> Result<Delivery, FeedError> {
+    check_size(body)?;
+    verify_signature(signature_header, secret_base64, body)?;
+    let values: Vec<serde_json::Value> = parse_json(body)?;
+    let (parsed, unusable) = each_event::<Parsed>(values, "");
+    let none = HashMap::new();
+    Ok(Delivery {
+        items: parsed
+            .into_iter()
+            .map(|p| p.0.finish(source, master, &none))
+            .collect(),
+        unusable,
+    })
 }
 
 #[derive(Deserialize)]

@@ -19,7 +19,8 @@ use super::super::event::{
 };
 use super::super::locations::LocationMaster;
 use super::{
-    Coordinate, Draft, EventDraft, LocationDraft, check_size, geo_point, non_blank, parse_json,
+    Coordinate, Delivery, Draft, EventDraft, LocationDraft, check_size, each_event, geo_point,
+    non_blank, parse_json,
 };
 
 /// Parses a DCSA T&T 3.0 body into feed items.
@@ -45,6 +46,37 @@ pub fn parse(
 #[derive(Deserialize)]
 struct Body {
     events: Vec<Parsed>,
+}
+
+/// Reads each event of a DCSA 3.0 body on its own: one bad event is reported in
+/// [`Delivery::unusable`] with its path (`events[2].eventClassification…`), the others kept. A
+/// body that is not JSON, or has no `events` array, is still an error naming the place.
+pub fn parse_each(
+    body: &[u8],
+    source: &SourceId,
+    master: &LocationMaster,
+) -> Result<Delivery, FeedError> {
+    check_size(body)?;
+    let first = body.iter().find(|b| !b.is_ascii_whitespace()).copied();
+    let (values, prefix) = if first == Some(b'[') {
+        (parse_json::<Vec<serde_json::Value>>(body)?, "")
+    } else {
+        (parse_json::<LooseBody>(body)?.events, "events")
+    };
+    let (parsed, unusable) = each_event::<Parsed>(values, prefix);
+    let none = HashMap::new();
+    Ok(Delivery {
+        items: parsed
+            .into_iter()
+            .map(|p| p.0.finish(source, master, &none))
+            .collect(),
+        unusable,
+    })
+}
+
+#[derive(Deserialize)]
+struct LooseBody {
+    events: Vec<serde_json::Value>,
 }
 
 #[derive(Deserialize)]
@@ -93,10 +125,18 @@ struct Location {
     #[serde(rename = "UNLocationCode")]
     un_location_code: Option<String>,
     facility_code: Option<String>,
+    /// DCSA 3.0: `facility: {facilityCode, facilityCodeListProvider}`.
+    facility: Option<Facility>,
     facility_type_code: Option<ShortCode>,
     geo_coordinate: Option<GeoCoordinate>,
     latitude: Option<Coordinate>,
     longitude: Option<Coordinate>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Facility {
+    facility_code: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -119,6 +159,9 @@ struct EquipmentDetails {
 #[serde(rename_all = "camelCase")]
 struct TransportDetails {
     transport_call: Option<WireTransportCall>,
+    /// DCSA 3.0 puts the delay reasons (SMDG codes) and the remark here.
+    delay_reason_codes: Option<Vec<ShortCode>>,
+    change_remark: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -129,10 +172,19 @@ struct WireTransportCall {
     export_voyage_number_or_reference: Option<Voyage>,
     import_voyage_number_or_reference: Option<Voyage>,
     carrier_service_code: Option<Reference>,
+    service_code_or_reference: Option<ServiceCode>,
     vessel_transport: Option<WireVessel>,
     #[serde(rename = "UNLocationCode")]
     un_location_code: Option<String>,
     location: Option<Location>,
+}
+
+/// DCSA 3.0's `serviceCodeOrReference`.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ServiceCode {
+    carrier_service_code: Option<Reference>,
+    universal_service_reference: Option<Reference>,
 }
 
 #[derive(Deserialize)]
@@ -155,11 +207,15 @@ struct WireVessel {
     #[serde(rename = "vesselIMONumber")]
     vessel_imo_number: Option<ImoNumber>,
     vessel_name: Option<Reference>,
+    /// The carrier operating the vessel (SMDG code).
+    operator_carrier_code: Option<Reference>,
 }
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct ShipmentDetails {
+    /// DCSA 3.0: why a shipment event happened (e.g. the reason for a rejection).
+    reason: Option<String>,
     document_reference: Option<WireDocument>,
     additional_document_references: Option<Vec<WireDocument>>,
     document_references: Option<Vec<WireDocument>>,
@@ -193,11 +249,19 @@ impl Location {
         Ok(LocationDraft {
             name: non_blank(self.location_name),
             code: non_blank(self.un_location_code),
-            facility: non_blank(self.facility_code),
+            facility: non_blank(
+                self.facility_code
+                    .or(self.facility.and_then(|f| f.facility_code)),
+            ),
             facility_type: self.facility_type_code,
             coordinates,
         })
     }
+}
+
+/// The update time given to a retraction sent without one: later than any real update.
+fn retracted_without_time() -> chrono::DateTime<Utc> {
+    chrono::DateTime::from_timestamp(253_402_300_799, 0).unwrap_or_default()
 }
 
 fn missing(field: &str) -> String {
@@ -208,11 +272,18 @@ impl TryFrom<Wire> for Parsed {
     type Error = String;
 
     fn try_from(w: Wire) -> Result<Self, String> {
-        let updated_time = w
+        let sent_time = w
             .event_updated_date_time
             .or(w.event_created_date_time)
-            .ok_or_else(|| missing("eventUpdatedDateTime"))?
-            .with_timezone(&Utc);
+            .map(|t| t.with_timezone(&Utc));
+        let retracting = w.retracted_event_id.is_some() || w.is_retracted == Some(true);
+        // DCSA 3.0 lets a retraction carry only `eventID` and `isRetracted`: without a time it
+        // outranks every version of the event (an event ID is never reused after it).
+        let updated_time = match (sent_time, retracting) {
+            (Some(t), _) => t,
+            (None, true) => retracted_without_time(),
+            (None, false) => return Err(missing("eventUpdatedDateTime")),
+        };
         if let Some(target) = w.retracted_event_id {
             return Ok(Parsed(Draft::Retraction {
                 event_id: target,
@@ -274,7 +345,15 @@ impl TryFrom<Wire> for Parsed {
         };
         let mut location = w.event_location.map(Location::draft).transpose()?;
         let mut transport_call = None;
-        if let Some(tc) = w.transport_details.and_then(|t| t.transport_call) {
+        let (details_delay, details_remark, details_call) = match w.transport_details {
+            Some(t) => (
+                t.delay_reason_codes.and_then(|c| c.into_iter().next()),
+                t.change_remark,
+                t.transport_call,
+            ),
+            None => (None, None, None),
+        };
+        if let Some(tc) = details_call {
             if location.is_none() {
                 location = match (tc.location, tc.un_location_code) {
                     (Some(l), _) => Some(l.draft()?),
@@ -288,9 +367,9 @@ impl TryFrom<Wire> for Parsed {
             transport_call = Some(TransportCall {
                 sequence: tc.transport_call_sequence_number,
                 mode: tc.mode_of_transport,
-                vessel: tc.vessel_transport.map(|v| Vessel {
-                    imo: v.vessel_imo_number,
-                    name: v.vessel_name,
+                vessel: tc.vessel_transport.as_ref().map(|v| Vessel {
+                    imo: v.vessel_imo_number.clone(),
+                    name: v.vessel_name.clone(),
                 }),
                 export_voyage: tc
                     .export_voyage_number_or_reference
@@ -298,15 +377,23 @@ impl TryFrom<Wire> for Parsed {
                 import_voyage: tc
                     .import_voyage_number_or_reference
                     .and_then(Voyage::reference),
-                service: tc.carrier_service_code,
-                carrier: w
-                    .event_routing
-                    .and_then(|r| r.originating_party)
-                    .and_then(|p| p.party_code),
+                service: tc.carrier_service_code.or(tc
+                    .service_code_or_reference
+                    .and_then(|s| s.carrier_service_code.or(s.universal_service_reference))),
+                carrier: tc
+                    .vessel_transport
+                    .as_ref()
+                    .and_then(|v| v.operator_carrier_code.clone())
+                    .or(w
+                        .event_routing
+                        .and_then(|r| r.originating_party)
+                        .and_then(|p| p.party_code)),
             });
         }
         let mut documents = Vec::new();
+        let mut shipment_reason = None;
         if let Some(s) = w.shipment_details {
+            shipment_reason = non_blank(s.reason);
             for d in s
                 .document_reference
                 .into_iter()
@@ -319,6 +406,18 @@ impl TryFrom<Wire> for Parsed {
                 });
             }
         }
+        let kind = match kind {
+            EventKind::Shipment {
+                code,
+                document_type,
+                reason,
+            } => EventKind::Shipment {
+                code,
+                document_type,
+                reason: reason.or(shipment_reason),
+            },
+            other => other,
+        };
         Ok(Parsed(Draft::Event(Box::new(EventDraft {
             event_id: w.event_id,
             kind,
@@ -328,8 +427,11 @@ impl TryFrom<Wire> for Parsed {
             location,
             transport_call,
             documents,
-            delay_reason: w.delay_reason_code.or(c.delay_reason_code),
-            change_remark: non_blank(w.change_remark.or(c.change_remark)),
+            delay_reason: w
+                .delay_reason_code
+                .or(c.delay_reason_code)
+                .or(details_delay),
+            change_remark: non_blank(w.change_remark.or(c.change_remark).or(details_remark)),
         }))))
     }
 }

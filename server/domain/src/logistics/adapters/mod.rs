@@ -193,6 +193,66 @@ pub(crate) fn parse_json<'de, T: Deserialize<'de>>(body: &'de [u8]) -> Result<T,
     Ok(value)
 }
 
+/// One event of a delivery that could not be used; the delivery's other events are kept.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, Deserialize)]
+pub struct ItemProblem {
+    /// 0-based position of the event in the body.
+    pub index: usize,
+    /// Where, as a JSON path from the body's top (`events[2].equipmentDetails`).
+    pub path: String,
+    pub problem: String,
+}
+
+impl std::fmt::Display for ItemProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.path, self.problem)
+    }
+}
+
+/// What one delivery gave: the usable items, in body order, and the events left out.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Delivery {
+    pub items: Vec<FeedItem>,
+    pub unusable: Vec<ItemProblem>,
+}
+
+/// Reads each event of a body on its own, so one bad event (an unknown code, a failed check
+/// digit) is reported with its path instead of discarding the others. `prefix` is the path
+/// of the array (`events`, or empty for a bare array).
+pub(crate) fn each_event<T: serde::de::DeserializeOwned>(
+    values: Vec<serde_json::Value>,
+    prefix: &str,
+) -> (Vec<T>, Vec<ItemProblem>) {
+    let mut ok = Vec::with_capacity(values.len());
+    let mut bad = Vec::new();
+    for (index, value) in values.into_iter().enumerate() {
+        match serde_path_to_error::deserialize::<_, T>(value) {
+            Ok(t) => ok.push(t),
+            Err(e) => {
+                let mut path = e.path().to_string();
+                while let Some(stripped) = path.strip_suffix(".?") {
+                    path.truncate(stripped.len());
+                }
+                let path = if path == "?" || path == "." || path.is_empty() {
+                    format!("{prefix}[{index}]")
+                } else {
+                    format!("{prefix}[{index}].{path}")
+                };
+                let mut problem = e.into_inner().to_string();
+                if let Some(i) = problem.rfind(" at line ") {
+                    problem.truncate(i);
+                }
+                bad.push(ItemProblem {
+                    index,
+                    path,
+                    problem,
+                });
+            }
+        }
+    }
+    (ok, bad)
+}
+
 /// Text that is present and not blank.
 pub(crate) fn non_blank(s: Option<String>) -> Option<String> {
     s.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty())

@@ -1,0 +1,199 @@
+// Live logistics end to end against the release server, with no internet: a feed source made
+// with `server create-feed`, signed DCSA 3.0 events posted to its webhook, and the order page
+// of the demo's Korean order showing the route map (Leaflet on the site's own land layer) and
+// the milestones — updated without a reload as events arrive, the position moving. Bad
+// signatures are refused; a buyer of another company cannot read the shipment.
+import { createHmac } from "node:crypto";
+import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
+import { createClient, createFeed } from "./operator";
+
+const BOOKING = "VNCMT-BKG-778120";
+
+const adminEmail = () => process.env.E2E_ADMIN_EMAIL ?? "admin@harbourline.example";
+const adminPassword = () => process.env.E2E_ADMIN_PASSWORD ?? "";
+
+async function signInAsAdmin(page: Page): Promise<void> {
+  await page.goto("/en/sign-in");
+  await page.locator(".password-form").getByLabel("E-mail address").fill(adminEmail());
+  await page.getByLabel("Password").fill(adminPassword());
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await expect(page).toHaveURL(/\/en\/admin$/);
+}
+
+function sign(secret: string, body: string): string {
+  return `sha256=${createHmac("sha256", Buffer.from(secret, "base64")).update(body).digest("hex")}`;
+}
+
+let counter = 0;
+function event(classifier: string, type: "TRANSPORT" | "EQUIPMENT", code: string, at: string, hoursFromNow: number): object {
+  counter += 1;
+  const e: Record<string, unknown> = {
+    eventID: `e2e-${code}-${at}-${classifier}`,
+    eventDateTime: new Date(Date.now() + hoursFromNow * 3_600_000).toISOString(),
+    eventUpdatedDateTime: new Date(Date.now() + counter * 1000).toISOString(),
+    eventClassification: {
+      eventTypeCode: type,
+      eventClassifierCode: classifier,
+      [type === "TRANSPORT" ? "transportEventTypeCode" : "equipmentEventTypeCode"]: code,
+    },
+    eventLocation: { UNLocationCode: at },
+    transportDetails: {
+      transportCall: {
+        modeOfTransport: "VESSEL",
+        exportVoyageNumberOrReference: { carrierVoyageNumber: "0057E" },
+        vesselTransport: { vesselIMONumber: "9321483", vesselName: "HMM GARNET" },
+      },
+    },
+    shipmentDetails: { documentReference: { typeCode: "BKG", reference: BOOKING } },
+  };
+  if (type === "EQUIPMENT") {
+    e.equipmentDetails = { equipmentReference: "MEDU4471203", emptyIndicatorCode: "LADEN" };
+  }
+  return e;
+}
+
+async function post(request: APIRequestContext, secret: string, events: object[]): Promise<number> {
+  const body = JSON.stringify({ events });
+  const res = await request.post("/webhooks/dcsa/v3/e2e-carrier/events", {
+    headers: { "content-type": "application/json", "notification-signature": sign(secret, body) },
+    data: body,
+  });
+  return res.status();
+}
+
+test.describe("live logistics", () => {
+  test.describe.configure({ mode: "serial" });
+  let secret = "";
+  let orderNumber = "";
+  let origin = "CNNGB";
+
+  test.beforeAll(async ({ request }) => {
+    secret = createFeed("e2e-carrier", "dcsa3").secret;
+    const client = createClient("E2E logistics", "orders:read shipments:read");
+    const token = await request.post("/oauth/token", {
+      headers: { authorization: `Basic ${Buffer.from(`${client.client_id}:${client.client_secret}`).toString("base64")}` },
+      form: { grant_type: "client_credentials" },
+    });
+    const auth = { authorization: `Bearer ${(await token.json()).access_token}` };
+    for (const status of ["ready_to_ship", "export_cleared", "departed"]) {
+      const page = await (await request.get(`/api/v1/orders?status=${status}&per_page=100`, { headers: auth })).json();
+      for (const row of page.items) {
+        const order = await (await request.get(`/api/v1/orders/${row.number}`, { headers: auth })).json();
+        if ((order.shipment_references ?? []).includes(BOOKING)) {
+          orderNumber = order.number;
+          origin = order.port_of_loading ?? origin;
+        }
+      }
+    }
+    expect(orderNumber).not.toBe("");
+  });
+
+  test("signed events move the route and the milestones on the open order page", async ({ page, request, javaScriptEnabled }) => {
+    test.skip(!javaScriptEnabled, "the map and the live updates run in the browser");
+    // No internet: anything off the site fails at once.
+    await page.route(/^https?:\/\/(?!127\.0\.0\.1)/, (route) => route.abort());
+    await signInAsAdmin(page);
+    const land = page.waitForResponse((r) => r.url().endsWith("/vendor/map/land-110m.geojson"));
+    await page.goto(`/en/admin/orders/${orderNumber}`);
+    const live = page.getByTestId("shipment-live");
+    await expect(page.getByTestId("shipment-map")).toHaveClass(/leaflet-container/);
+    expect((await land).status()).toBe(200);
+    // The land layer is drawn (SVG paths in the overlay pane).
+    await expect(page.locator(".shipment-map .leaflet-overlay-pane path").first()).toBeAttached();
+
+    // Unsigned or wrongly signed: refused, nothing shown.
+    const unsigned = await request.post("/webhooks/dcsa/v3/e2e-carrier/events", { data: { events: [] } });
+    expect(unsigned.status()).toBe(401);
+    expect(await post(request, Buffer.from("wrong secret").toString("base64"), [event("ACT", "EQUIPMENT", "LOAD", origin, -30)])).toBe(401);
+
+    // The plan, then the container loaded at the port of loading.
+    expect(
+      await post(request, secret, [
+        event("PLN", "TRANSPORT", "DEPA", origin, 2),
+        event("PLN", "TRANSPORT", "ARRI", "VNCMT", 80),
+        event("ACT", "EQUIPMENT", "LOAD", origin, -3),
+      ]),
+    ).toBe(200);
+    await expect(live.getByTestId("milestone")).toHaveCount(3);
+    await expect(live.getByTestId("milestone").filter({ hasText: "Container loaded" })).toBeVisible();
+    await expect(page.locator(".shipment-map path.leg-planned").first()).toBeAttached();
+    const before = await live.getAttribute("data-position");
+    expect(before).not.toBeNull();
+
+    // Departure and arrival at Cai Mep: the marker moves there, the leg turns solid.
+    expect(
+      await post(request, secret, [event("ACT", "TRANSPORT", "DEPA", origin, -2), event("ACT", "TRANSPORT", "ARRI", "VNCMT", -1)]),
+    ).toBe(200);
+    await expect(live.getByTestId("milestone").filter({ hasText: "Vessel arrived" })).toBeVisible();
+    await expect(live).not.toHaveAttribute("data-position", before ?? "");
+    await expect(page.locator(".shipment-map path.leg-actual").first()).toBeAttached();
+    await expect(page.locator(".shipment-map path.shipment-position")).toHaveCount(1);
+    await expect(live.getByTestId("shipment-status")).not.toHaveText("Planned");
+    // The badges say what each time is.
+    await expect(live.locator('abbr[title="Actual"]').first()).toBeVisible();
+  });
+
+  test("without JavaScript the milestones are on the page", async ({ page }) => {
+    await signInAsAdmin(page);
+    await page.goto(`/en/admin/orders/${orderNumber}`);
+    await expect(page.getByTestId("shipment-timeline")).toBeVisible();
+    await expect(page.getByTestId("milestone").filter({ hasText: "Vessel arrived" })).toBeVisible();
+  });
+
+  test("staff make a source in the panel and read its deliveries", async ({ page, request, javaScriptEnabled }) => {
+    test.skip(!javaScriptEnabled, "the panel's forms run in the browser");
+    await signInAsAdmin(page);
+    await page.goto("/en/admin/logistics");
+    await expect(page.locator("html")).toHaveAttribute("data-hydrated", "true");
+    await page.getByLabel("Name").fill("Bad Name");
+    await page.getByRole("button", { name: "Create source" }).click();
+    await expect(page.locator(".field-error").first()).toContainText("lower-case");
+    await page.getByLabel("Name").fill("panel-feed");
+    await page.getByLabel("Format").selectOption("dcsa2");
+    await page.getByRole("button", { name: "Create source" }).click();
+    const secret = (await page.getByTestId("feed-secret-value").textContent()) ?? "";
+    expect(Buffer.from(secret, "base64").length).toBe(32);
+    await expect(page.getByTestId("feed-row").filter({ hasText: "panel-feed" })).toBeVisible();
+
+    // One refused (unsigned), one stored.
+    expect((await request.post("/webhooks/dcsa/v2/panel-feed", { data: [] })).status()).toBe(401);
+    const body = JSON.stringify([
+      {
+        eventID: "panel-1",
+        eventType: "TRANSPORT",
+        eventClassifierCode: "EST",
+        eventDateTime: new Date(Date.now() + 86_400_000).toISOString(),
+        eventCreatedDateTime: new Date().toISOString(),
+        transportEventTypeCode: "ARRI",
+        transportCall: { UNLocationCode: "MYPKG", modeOfTransport: "VESSEL" },
+        documentReferences: [{ documentReferenceType: "BKG", documentReferenceValue: "PANEL-BKG-1" }],
+      },
+    ]);
+    const ok = await request.post("/webhooks/dcsa/v2/panel-feed", {
+      headers: { "content-type": "application/json", "notification-signature": sign(secret, body) },
+      data: body,
+    });
+    expect(ok.status()).toBe(204);
+
+    await page.getByRole("link", { name: "panel-feed" }).click();
+    await expect(page).toHaveURL(/\/en\/admin\/logistics\/panel-feed$/);
+    const rows = page.getByTestId("delivery-row");
+    await expect(rows).toHaveCount(2);
+    await expect(rows.filter({ hasText: "Rejected" })).toContainText("Notification-Signature");
+    await expect(rows.filter({ hasText: "Accepted" })).toContainText("1 new");
+
+    // Disabled: the webhook no longer knows the source.
+    await expect(page.locator("html")).toHaveAttribute("data-hydrated", "true");
+    await page.getByTestId("feed-toggle").click();
+    await expect(page.getByTestId("feed-toggle")).toHaveText("Enable");
+    expect((await request.post("/webhooks/dcsa/v2/panel-feed", { data: [] })).status()).toBe(404);
+  });
+
+  test("the shipment is private to the order's parties", async ({ browser }) => {
+    const anonymous = await (await browser.newContext()).newPage();
+    const res = await anonymous.request.get(`/api/v1/shipments/${BOOKING}`);
+    expect(res.status()).toBe(401);
+    const stream = await anonymous.request.get(`/api/v1/shipments/${BOOKING}/stream`);
+    expect(stream.status()).toBe(401);
+  });
+});
