@@ -2,11 +2,14 @@
 # Load tests, every figure next to nginx serving the same bytes in the same run (so a slow or
 # busy machine shows as a lower nginx figure, not as a regression of ours):
 #   /healthz, a static asset, the cached anonymous product page, the signed-in product page,
-#   the admin dashboard, an order page as its buyer and as staff, the public e-CO verify API
+#   the admin dashboard, an order page as its buyer and as staff (with its shipment map), the
+#   public e-CO verify API
 #   (a demo credential POSTed) — each against nginx, the everyday release build (`make site`,
 #   what `make run` and the browser tests use) and the production build (`make dist`: fat LTO);
-# then the first load of pages in headless Chromium (bench/first-load.mjs), and the criterion
-# benches of issuance (export call → certificate stored on SQLite) and of the e-CO PDF.
+# then the first load of pages in headless Chromium (bench/first-load.mjs), the live logistics
+# figures (bench/feeds.mjs: webhook ingest, webhook → SSE latency, idle SSE clients' memory),
+# and the criterion benches of issuance (export call → certificate stored on SQLite) and of
+# the e-CO PDF.
 #   bench/run.sh [connections=64] [duration=10s] [threads=2]     (`make bench`)
 # BENCH_ROUNDS (default 3): rounds of every case, builds alternating; medians are shown.
 # BENCH_SKIP_BUILD=1 uses the two binaries already in $BENCH_DIR (default target/bench).
@@ -249,6 +252,17 @@ cookie="$(sign_in)"
       const parts = Object.entries(r.by_type).map(([k, v]) => `${k} ${kb(v.transfer)}`).join(", ");
       console.log(`${r.page} cpu×${r.cpu_throttle}: ${kb(r.transferred_bytes_total)} transferred (${parts}); interactive after ${r.interactive_ms_median} ms (max ${r.interactive_ms_max})`);
     }'
+stop_server
+
+echo
+echo "== live logistics (targets: ingest ≥ 5,000 events/s; webhook → browser p99 < 250 ms with 200 SSE clients; 1,000 idle SSE clients < 150 MB RSS)"
+start_server "$bins/server-release"
+feed_secret="$("$bins/server-release" create-feed --name bench-feed --kind dcsa3 | sed -n 's/.*"secret": "\([^"]*\)".*/\1/p')"
+read -r sid ssecret < <("$bins/server-release" create-api-client --name "Bench stream" --scopes "shipments:read" \
+  | node -e 'const c = JSON.parse(require("fs").readFileSync(0, "utf8")); console.log(c.client_id, c.client_secret)')
+stoken="$(curl -fsS -u "${sid}:${ssecret}" -d grant_type=client_credentials "http://127.0.0.1:${port}/oauth/token" \
+  | node -e 'console.log(JSON.parse(require("fs").readFileSync(0, "utf8")).access_token)')"
+node bench/feeds.mjs "http://127.0.0.1:${port}" "${feed_secret}" "${stoken}" "${server_pid}"
 stop_server
 
 echo

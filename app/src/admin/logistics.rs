@@ -53,6 +53,14 @@ pub async fn admin_create_feed(csrf: String, form: NewFeedForm) -> Result<FeedSe
     let s = crate::session::require_admin().await?;
     crate::session::check_csrf(&s, &csrf)?;
     crate::session::require_recent_auth(&s)?;
+    let mut c = domain::form::FormCheck::new();
+    if let Err(e) = sources::validate_name(&form.name) {
+        c.add("name", "feed_name", e.to_string());
+    }
+    if !KINDS.contains(&form.kind.as_str()) {
+        c.add("kind", "invalid", "choose DCSA 3.0, DCSA 2.2 or EDIFACT");
+    }
+    c.finish()?;
     let state = crate::session::state()?;
     let created = sources::create(
         &state.db,

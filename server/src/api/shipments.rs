@@ -165,9 +165,10 @@ async fn admit(state: &ServerState, viewer: &Viewer, reference: &str) -> Result<
     security(("oauth2" = ["shipments:read"])),
     responses(
         (status = 200, description = "The shipment", body = ApiShipment),
-        (status = 401, description = "No or a bad access token", body = super::problem::Problem),
-        (status = 403, description = "The token lacks shipments:read", body = super::problem::Problem),
-        (status = 404, description = "No such shipment (or not yours)", body = super::problem::Problem)
+        (status = 400, description = "Not a reference (empty, too long, control characters)", body = super::problem::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No or a bad access token", body = super::problem::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The token lacks shipments:read", body = super::problem::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such shipment (or not yours)", body = super::problem::Problem, content_type = "application/problem+json")
     )
 )]
 pub async fn get_shipment(
@@ -239,8 +240,10 @@ fn last_event_id(headers: &HeaderMap) -> i64 {
     security(("oauth2" = ["shipments:read"])),
     responses(
         (status = 200, description = "text/event-stream of shipment documents", content_type = "text/event-stream"),
-        (status = 401, description = "No or a bad access token", body = super::problem::Problem),
-        (status = 404, description = "No such shipment (or not yours)", body = super::problem::Problem)
+        (status = 400, description = "Not a reference (empty, too long, control characters)", body = super::problem::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No or a bad access token", body = super::problem::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The token lacks shipments:read", body = super::problem::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such shipment (or not yours)", body = super::problem::Problem, content_type = "application/problem+json")
     )
 )]
 pub async fn stream_shipment(

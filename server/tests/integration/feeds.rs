@@ -229,7 +229,7 @@ async fn refusals_name_what_is_wrong_and_store_nothing() {
     assert!(detail(&json).contains("line 2 column"), "{json}");
 
     // Nothing usable: 400 with DCSA feedback elements.
-    let bad = br#"{"events":[{"eventID":"x1","eventDateTime":"2026-03-12T07:42:00+07:00","eventUpdatedDateTime":"2026-03-12T00:50:13Z","eventClassification":{"eventTypeCode":"EQUIPMENT","eventClassifierCode":"ACT","equipmentEventTypeCode":"LOAD"},"equipmentDetails":{"equipmentReference":"ABCU1234561"}}]}"#;
+    let bad = br#"{"events":[{"eventID":"x1","eventDateTime":"2026-03-12T07:42:00+07:00","eventUpdatedDateTime":"2026-03-12T00:50:13Z","eventClassification":{"eventTypeCode":"EQUIPMENT","eventClassifierCode":"ACT","equipmentEventTypeCode":"ZZZZ"},"equipmentDetails":{"equipmentReference":"ABCU1234560"}}]}"#;
     let (status, _, json) = send(&t.app, signed(uri, &secret, bad, "application/json")).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{json}");
     assert_eq!(json["feedbackElements"][0]["severity"], "ERROR", "{json}");
@@ -463,4 +463,42 @@ async fn the_stream_resumes_after_the_last_event_id() {
         .expect("response");
     let mut body = res.into_body();
     assert_eq!(next_event_id(&mut body).await, Some(second));
+}
+
+#[tokio::test]
+async fn a_wrong_check_digit_is_kept_and_flagged() {
+    let t = feeds().await;
+    let secret = source(&t, "crx-vietnam", "dcsa3").await;
+    let body = DCSA3_LOAD.replace("ABCU1234560", "ABCU1234561");
+    let (status, _, json) = send(
+        &t.app,
+        signed(
+            "/webhooks/dcsa/v3/crx-vietnam/events",
+            &secret,
+            body.as_bytes(),
+            "application/json",
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{json}");
+    assert_eq!(json["feedbackElements"], serde_json::json!([]));
+    let s = sources::find(&t.db, "crx-vietnam")
+        .await
+        .expect("query")
+        .expect("source");
+    assert_eq!((s.event_count, s.flagged_count), (1, 1), "{s:?}");
+    let bearer = token(&t, "shipments:read").await;
+    let (status, _, shipment) = send(
+        &t.app,
+        Request::get("/api/v1/shipments/BK7781234")
+            .header(header::AUTHORIZATION, format!("Bearer {bearer}"))
+            .body(Body::empty())
+            .expect("request"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{shipment}");
+    assert_eq!(
+        shipment["events"][0]["flags"][0], "bad_check_digit",
+        "{shipment}"
+    );
 }

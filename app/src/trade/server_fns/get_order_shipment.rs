@@ -25,7 +25,17 @@ pub async fn get_order_shipment(number: String) -> Result<OrderShipment, AppErro
     let (_, caller) = super::caller().await?;
     let state = crate::session::state()?;
     let order = domain::trade::store::order_detail(&state.db, &caller, &number).await?;
-    let mut references = order.shipment_references.clone();
+    // Booking and transport-document numbers first: every event of the shipment names them,
+    // while a container number is only on the container's own moves.
+    let is_container =
+        |r: &String| domain::logistics::codes::ContainerNumber::parse_format(r).is_ok();
+    let mut references: Vec<String> = order
+        .shipment_references
+        .iter()
+        .filter(|r| !is_container(r))
+        .chain(order.shipment_references.iter().filter(|r| is_container(r)))
+        .cloned()
+        .collect();
     references.push(order.number.clone());
     if let Some(po) = order.po_number.clone().filter(|p| !p.trim().is_empty()) {
         references.push(po);

@@ -49,8 +49,21 @@ impl ImoNumber {
 /// 6-digit serial number and a check digit, e.g. `ABCU1234560`. Spaces and dashes are
 /// dropped on input.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
+#[serde(try_from = "ContainerText", into = "String")]
 pub struct ContainerNumber(String);
+
+/// A container number as it arrives in JSON: read with [`ContainerNumber::parse_format`], so
+/// a wrong check digit is kept (and flagged on its event), in feeds and in stored events.
+#[derive(Deserialize)]
+#[serde(transparent)]
+struct ContainerText(String);
+
+impl TryFrom<ContainerText> for ContainerNumber {
+    type Error = CodeError;
+    fn try_from(t: ContainerText) -> Result<Self, CodeError> {
+        Self::parse_format(&t.0)
+    }
+}
 
 string_newtype_impls!(ContainerNumber);
 
@@ -86,7 +99,23 @@ fn iso6346_check_digit(first_ten: &[u8]) -> u32 {
 }
 
 impl ContainerNumber {
+    /// A container number with a right ISO 6346 check digit.
     pub fn parse(s: &str) -> Result<Self, CodeError> {
+        let c = Self::parse_format(s)?;
+        if !c.check_digit_ok() {
+            return Err(CodeError::new(
+                "container number",
+                s,
+                "the ISO 6346 check digit (last digit) does not match",
+            ));
+        }
+        Ok(c)
+    }
+
+    /// A container number as feeds send it: the format must hold (owner code, category,
+    /// serial, a digit), but a wrong check digit is kept — the event is flagged
+    /// ([`super::event::EventFlag::BadCheckDigit`]) instead of being lost.
+    pub fn parse_format(s: &str) -> Result<Self, CodeError> {
         let up: String = s
             .chars()
             .filter(|c| !matches!(c, ' ' | '-'))
@@ -121,14 +150,13 @@ impl ContainerNumber {
                 "a 6-digit serial number and a check digit follow the letters",
             ));
         }
-        if iso6346_check_digit(&b[..10]) != u32::from(b[10] - b'0') {
-            return Err(CodeError::new(
-                "container number",
-                s,
-                "the ISO 6346 check digit (last digit) does not match",
-            ));
-        }
         Ok(Self(up))
+    }
+
+    /// Whether the last digit is the ISO 6346 check digit of the first ten characters.
+    pub fn check_digit_ok(&self) -> bool {
+        let b = self.0.as_bytes();
+        b.len() == 11 && iso6346_check_digit(&b[..10]) == u32::from(b[10] - b'0')
     }
 
     /// The owner code (first three letters), e.g. `ABC`.

@@ -183,6 +183,9 @@ pub struct DocumentReference {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "flag", rename_all = "snake_case")]
 pub enum EventFlag {
+    /// The container number's ISO 6346 check digit does not match (a typing error upstream,
+    /// or a number the owner issued wrongly); the event is kept under the number as sent.
+    BadCheckDigit { reference: String },
     /// The UN/LOCODE is well-formed but not in the location master.
     UnknownLocation { code: String },
     /// The location code is not a UN/LOCODE.
@@ -304,6 +307,16 @@ impl Event {
         }
         if self.documents.is_empty() {
             self.flags.push(EventFlag::NoDocumentReference);
+        }
+        if let EventKind::Equipment {
+            equipment: Some(eq),
+            ..
+        } = &self.kind
+            && !eq.reference.check_digit_ok()
+        {
+            self.flags.push(EventFlag::BadCheckDigit {
+                reference: eq.reference.as_str().to_owned(),
+            });
         }
     }
 }

@@ -40,19 +40,22 @@ pub async fn load_entries<C: ConnectionTrait>(
     if direct.is_empty() {
         return Ok(Vec::new());
     }
-    let containers: Vec<String> = shipment_event_ref::Entity::find()
+    // One hop: the containers and documents those events name (a booking's container moves
+    // without documents; a container's booking and its vessel events).
+    let named: BTreeSet<String> = shipment_event_ref::Entity::find()
         .filter(shipment_event_ref::Column::ShipmentEventId.is_in(direct.iter().copied()))
-        .filter(shipment_event_ref::Column::Kind.eq("EQ"))
         .all(db)
         .await?
         .into_iter()
         .map(|r| r.reference)
+        .filter(|r| r != reference)
         .collect();
     let mut ids = direct;
-    if !containers.is_empty() {
+    let named: Vec<String> = named.into_iter().take(50).collect();
+    if !named.is_empty() {
         ids.extend(
             shipment_event_ref::Entity::find()
-                .filter(shipment_event_ref::Column::Reference.is_in(containers))
+                .filter(shipment_event_ref::Column::Reference.is_in(named))
                 .all(db)
                 .await?
                 .into_iter()
@@ -171,18 +174,27 @@ pub fn build(
     let store = EventStore::from_entries(entries_of(rows));
     let mut events: Vec<ShipmentEvent<'_>> = store.shipment(reference);
     if events.is_empty() {
-        // A container number: that container's own events.
-        events = store
-            .entries()
-            .filter_map(|(_, entry)| match entry {
-                Entry::Live { event, first } => Some(ShipmentEvent {
-                    event,
-                    first: *first,
-                }),
-                Entry::Retracted { .. } => None,
-            })
-            .filter(|s| container_of(s.event) == Some(reference))
-            .collect();
+        // A container number: the shipment of the first document its moves name, else the
+        // container's own events.
+        let document = store
+            .events()
+            .filter(|e| container_of(e) == Some(reference))
+            .flat_map(|e| e.documents.iter().map(|d| d.reference.as_str().to_owned()))
+            .min();
+        events = match document {
+            Some(d) => store.shipment(&d),
+            None => store
+                .entries()
+                .filter_map(|(_, entry)| match entry {
+                    Entry::Live { event, first } => Some(ShipmentEvent {
+                        event,
+                        first: *first,
+                    }),
+                    Entry::Retracted { .. } => None,
+                })
+                .filter(|s| container_of(s.event) == Some(reference))
+                .collect(),
+        };
     }
     if events.is_empty() {
         return None;

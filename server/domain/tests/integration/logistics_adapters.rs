@@ -281,15 +281,31 @@ fn rejects_missing_required_fields() {
 }
 
 #[test]
-fn rejects_a_bad_container_check_digit_with_its_path() {
+fn keeps_and_flags_a_bad_container_check_digit() {
     let body = DCSA3_LOAD.replace(
         "\"equipmentReference\": \"ABCU1234560\"",
         "\"equipmentReference\": \"ABCU1234561\"",
     );
-    let e = dcsa3_err(&body);
+    let e = only_event(dcsa3::parse(body.as_bytes(), &source(), master()).expect("kept"));
     assert!(
-        e.contains("at events[0].equipmentDetails.equipmentReference: container number \u{201c}ABCU1234561\u{201d} is not valid: the ISO 6346 check digit"),
-        "{e}"
+        e.flags.contains(&EventFlag::BadCheckDigit {
+            reference: "ABCU1234561".into()
+        }),
+        "{:?}",
+        e.flags
+    );
+    // Stored and read back, it is the same event (the store keeps it as sent).
+    let json = serde_json::to_string(&e).expect("json");
+    assert_eq!(serde_json::from_str::<Event>(&json).expect("reads back"), e);
+    // A number that is not one at all still refuses the event, with its path.
+    let bad = DCSA3_LOAD.replace(
+        "\"equipmentReference\": \"ABCU1234560\"",
+        "\"equipmentReference\": \"ABC1234560\"",
+    );
+    let err = dcsa3_err(&bad);
+    assert!(
+        err.contains("at events[0].equipmentDetails.equipmentReference: container number"),
+        "{err}"
     );
 }
 
@@ -472,7 +488,16 @@ fn rejects_unknown_status_codes_and_document_names() {
 
 #[test]
 fn rejects_bad_container_and_imo_numbers_in_edifact() {
-    let e = edi_err(&CODECO_GTIN.replace("ABCU1234560", "ABCU1234569"));
+    // A wrong check digit is kept and flagged; a number that is no container number is refused.
+    let kept = only_event(edi(&CODECO_GTIN.replace("ABCU1234560", "ABCU1234569")).expect("kept"));
+    assert!(
+        kept.flags.contains(&EventFlag::BadCheckDigit {
+            reference: "ABCU1234569".into()
+        }),
+        "{:?}",
+        kept.flags
+    );
+    let e = edi_err(&CODECO_GTIN.replace("ABCU1234560", "ABCX1234560"));
     assert!(
         e.starts_with("segment 5 (EQD), element 2: container number"),
         "{e}"

@@ -252,15 +252,15 @@ async fn a_retraction_removes_the_event_and_a_bad_event_spares_the_others() {
         .await
         .expect("stored");
 
-        // One event withdrawn (DCSA 3.0: only its ID and isRetracted), one with a container
-        // number whose check digit fails: the retraction is applied, the bad one reported.
+        // One event withdrawn (DCSA 3.0: only its ID and isRetracted), one with an event code
+        // DCSA does not have: the retraction is applied, the bad one reported.
         let body = r#"{"events":[
             {"eventID":"crx-LOAD-ABCU1234560-VNCMT-512S","isRetracted":true,
              "eventUpdatedDateTime":"2026-03-12T02:00:00Z"},
             {"eventID":"bad-1","eventDateTime":"2026-03-12T07:42:00+07:00",
              "eventUpdatedDateTime":"2026-03-12T00:50:13Z",
-             "eventClassification":{"eventTypeCode":"EQUIPMENT","eventClassifierCode":"ACT","equipmentEventTypeCode":"LOAD"},
-             "equipmentDetails":{"equipmentReference":"ABCU1234561"}}
+             "eventClassification":{"eventTypeCode":"EQUIPMENT","eventClassifierCode":"ACT","equipmentEventTypeCode":"ZZZZ"},
+             "equipmentDetails":{"equipmentReference":"ABCU1234560"}}
         ]}"#;
         let delivery = parsed(body);
         assert_eq!(delivery.items.len(), 1, "{}", t.engine);

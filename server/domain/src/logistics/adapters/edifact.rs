@@ -539,7 +539,7 @@ impl<'s, 'a> Facts<'s, 'a> {
                 let q = lex.require(s, 1, 1, "equipment qualifier")?;
                 if q == "CN" {
                     let number = lex.require(s, 2, 1, "container number")?;
-                    let reference = ContainerNumber::parse(&number)
+                    let reference = ContainerNumber::parse_format(&number)
                         .map_err(|e| s.err(Some(2), None, e.to_string()))?;
                     let iso_code = lex.get(s, 3, 1)?.and_then(|c| ShortCode::parse(&c).ok());
                     let movement = match lex.get(s, 5, 1)?.as_deref() {
