@@ -28,9 +28,14 @@ pub async fn voyage_of(db: &DatabaseConnection, number: &str) -> anyhow::Result<
         .with_context(|| format!("there is no order {}", number.trim()))?;
     let refs: Vec<String> =
         serde_json::from_value(o.shipment_references.clone()).unwrap_or_default();
+    // A booking or transport document number, not a container number (the voyage carries
+    // its container in the equipment details), else the order number.
     let reference = refs
         .into_iter()
-        .find(|r| !r.trim().is_empty())
+        .find(|r| {
+            !r.trim().is_empty()
+                && domain::logistics::codes::ContainerNumber::parse_format(r).is_err()
+        })
         .unwrap_or_else(|| o.number.clone());
     let origin = o
         .port_of_loading

@@ -106,19 +106,24 @@ async fn viewer(state: &ServerState, parts: &mut Parts) -> Result<Viewer, ApiErr
     Ok(Viewer::Company(company.unwrap_or_else(uuid::Uuid::nil)))
 }
 
+/// The reference as looked up; text that cannot be a reference (empty, over 100 characters,
+/// control characters) names no shipment, so it is a 404 like any unknown reference.
 fn checked_reference(reference: &str) -> Result<String, ApiError> {
     let r = reference.trim();
     if r.is_empty() || r.chars().count() > 100 || r.chars().any(char::is_control) {
-        return Err(ApiError::bad_request(
-            "a shipment reference is a booking, transport document, container, order or PO number of at most 100 characters",
-        ));
+        return Err(unknown(r));
     }
     Ok(r.to_owned())
 }
 
 fn unknown(reference: &str) -> ApiError {
+    let shown: String = reference
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(40)
+        .collect();
     ApiError::not_found(format!(
-        "there is no shipment {reference} you can see: use a booking, bill of lading, container, order or PO number of one of your orders"
+        "there is no shipment “{shown}” you can see: use a booking, bill of lading, container, order or PO number of one of your orders"
     ))
 }
 
@@ -165,7 +170,6 @@ async fn admit(state: &ServerState, viewer: &Viewer, reference: &str) -> Result<
     security(("oauth2" = ["shipments:read"])),
     responses(
         (status = 200, description = "The shipment", body = ApiShipment),
-        (status = 400, description = "Not a reference (empty, too long, control characters)", body = super::problem::Problem, content_type = "application/problem+json"),
         (status = 401, description = "No or a bad access token", body = super::problem::Problem, content_type = "application/problem+json"),
         (status = 403, description = "The token lacks shipments:read", body = super::problem::Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such shipment (or not yours)", body = super::problem::Problem, content_type = "application/problem+json")
@@ -240,7 +244,6 @@ fn last_event_id(headers: &HeaderMap) -> i64 {
     security(("oauth2" = ["shipments:read"])),
     responses(
         (status = 200, description = "text/event-stream of shipment documents", content_type = "text/event-stream"),
-        (status = 400, description = "Not a reference (empty, too long, control characters)", body = super::problem::Problem, content_type = "application/problem+json"),
         (status = 401, description = "No or a bad access token", body = super::problem::Problem, content_type = "application/problem+json"),
         (status = 403, description = "The token lacks shipments:read", body = super::problem::Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such shipment (or not yours)", body = super::problem::Problem, content_type = "application/problem+json")
