@@ -169,6 +169,16 @@ pub fn admin_section(locale: Locale, section: &str) -> String {
     localized(locale, &format!("/admin/{section}"))
 }
 
+/// A feed source's page in the admin panel (Logistics).
+pub fn admin_feed(locale: Locale, name: &str) -> String {
+    localized(locale, &format!("/admin/logistics/{name}"))
+}
+
+/// Where a feed page's EDIFACT upload form posts (multipart, `server::feed_upload`).
+pub fn feed_upload(name: &str) -> String {
+    format!("/logistics/feeds/{name}/edifact")
+}
+
 /// Pages a visitor who is not signed in still sees for themselves alone (the e-mail code
 /// page shows the address typed), or that must show the state of this moment (a
 /// certificate's verification): never stored by the page cache or a browser cache.

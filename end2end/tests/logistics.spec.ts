@@ -4,6 +4,8 @@
 // the milestones — updated without a reload as events arrive, the position moving. Bad
 // signatures are refused; a buyer of another company cannot read the shipment.
 import { createHmac } from "node:crypto";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
 import { createClient, createFeed } from "./operator";
 
@@ -47,7 +49,7 @@ function event(classifier: string, type: "TRANSPORT" | "EQUIPMENT", code: string
     shipmentDetails: { documentReference: { typeCode: "BKG", reference: BOOKING } },
   };
   if (type === "EQUIPMENT") {
-    e.equipmentDetails = { equipmentReference: "MEDU4471203", emptyIndicatorCode: "LADEN" };
+    e.equipmentDetails = { equipmentReference: "MEDU4471207", emptyIndicatorCode: "LADEN" };
   }
   return e;
 }
@@ -192,6 +194,107 @@ test.describe("live logistics", () => {
     await page.getByTestId("feed-toggle").click();
     await expect(page.getByTestId("feed-toggle")).toHaveText("Enable");
     expect((await request.post("/webhooks/dcsa/v2/panel-feed", { data: [] })).status()).toBe(404);
+  });
+
+  test("staff upload a partner's EDIFACT file on its source's page", async ({ page }) => {
+    const name = `e2e-edi-${test.info().project.name}`;
+    createFeed(name, "edifact");
+    await signInAsAdmin(page);
+    await page.goto(`/en/admin/logistics/${name}`);
+    const form = page.getByTestId("feed-upload");
+    await expect(form.getByRole("heading", { name: "Upload an EDIFACT file" })).toBeVisible();
+    const file = (text: string) => ({ name: "status.edi", mimeType: "text/plain", buffer: Buffer.from(text) });
+
+    // A status report with a byte-order mark, as some mail programs save it.
+    const iftsta =
+      "\ufeffUNA:+.? 'UNB+UNOC:3+CARRIERX+OURSHOP+260312:0815+7'UNH+1+IFTSTA:D:99B:UN'BGM+23+ST7+9'" +
+      "RFF+BN:EDI-BKG-1'RFF+ON:PO-EDI-1'STS+1+AE'DTM+334:202603120742:203'LOC+9+VNCMT:139:6'" +
+      "EQD+CN+ABCU1234560+45G1:102:5++2+5'UNT+9+1'UNZ+1+7'";
+    await form.getByLabel("EDIFACT file").setInputFiles(file(iftsta));
+    await form.getByRole("button", { name: "Upload and store" }).click();
+    await expect(page.getByTestId("upload-stored")).toContainText("1 events read, 1 new");
+    await expect(page.getByTestId("delivery-row").first()).toContainText("1 new");
+
+    // A broken file: refused, nothing stored, the reader's words say where.
+    await page.getByTestId("feed-upload").getByLabel("EDIFACT file").setInputFiles(file(iftsta.replace("UNT+9+1", "UNT+8+1")));
+    await page.getByTestId("feed-upload").getByRole("button", { name: "Upload and store" }).click();
+    const error = page.getByTestId("upload-error");
+    await expect(error).toContainText("The file was refused and nothing was stored");
+    await expect(error).toContainText("UNT declares 8 segments but the message has 9");
+    await expect(page.getByTestId("delivery-row").first()).toHaveAttribute("data-outcome", "rejected");
+  });
+
+  test("staff set up a polled DCSA 3.0 publisher and watch its pages arrive", async ({ page, javaScriptEnabled }) => {
+    test.skip(!javaScriptEnabled, "the panel's forms run in the browser");
+    // The publisher: a real HTTP server in this test, with a token endpoint and GET /events
+    // in two pages along Next-Page-Cursor.
+    const seen: string[] = [];
+    const loadAt = (id: string, updated: string) => ({
+      eventID: id,
+      eventDateTime: "2026-03-12T07:42:00+07:00",
+      eventUpdatedDateTime: updated,
+      eventClassification: { eventTypeCode: "EQUIPMENT", eventClassifierCode: "ACT", equipmentEventTypeCode: "LOAD" },
+      eventLocation: { UNLocationCode: "VNCMT" },
+      equipmentDetails: { equipmentReference: "ABCU1234560", emptyIndicatorCode: "LADEN" },
+      shipmentDetails: { documentReference: { typeCode: "BKG", reference: "POLL-BKG-1" } },
+    });
+    const server = createServer((req, res) => {
+      const url = new URL(req.url ?? "/", "http://publisher");
+      if (url.pathname === "/oauth/token") {
+        const ok = req.headers.authorization === `Basic ${Buffer.from("portfront:pub-secret").toString("base64")}`;
+        res.writeHead(ok ? 200 : 401, { "content-type": "application/json" });
+        res.end(JSON.stringify(ok ? { access_token: "t1", token_type: "bearer", expires_in: 3600 } : { error: "invalid_client" }));
+        return;
+      }
+      if (url.pathname !== "/events" || req.headers.authorization !== "Bearer t1") {
+        res.writeHead(401).end();
+        return;
+      }
+      seen.push(url.search);
+      const second = url.searchParams.get("cursor") === "next";
+      const headers: Record<string, string> = { "content-type": "application/json" };
+      if (!second && !url.searchParams.has("eventUpdatedDateTimeMin")) headers["Next-Page-Cursor"] = "next";
+      res.writeHead(200, headers);
+      const events = url.searchParams.has("eventUpdatedDateTimeMin")
+        ? []
+        : second
+          ? [loadAt("poll-3", "2026-03-12T00:52:00Z")]
+          : [loadAt("poll-1", "2026-03-12T00:50:00Z"), loadAt("poll-2", "2026-03-12T00:51:00Z")];
+      res.end(JSON.stringify({ events }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const port = (server.address() as AddressInfo).port;
+    try {
+      await signInAsAdmin(page);
+      await page.goto("/en/admin/logistics");
+      await expect(page.locator("html")).toHaveAttribute("data-hydrated", "true");
+      const name = `poll-${test.info().project.name}`;
+      await page.getByLabel("Name").fill(name);
+      await page.getByLabel("Format").selectOption("dcsa-poll");
+      // Missing settings are named field by field.
+      await page.getByRole("button", { name: "Create source" }).click();
+      await expect(page.locator("#feed-events-url-error")).toContainText("This field is required.");
+      await expect(page.locator("#feed-client-secret-error")).toContainText("the client secret the publisher gave you");
+      await page.getByLabel("Events address").fill(`http://127.0.0.1:${port}/events`);
+      await page.getByLabel("Token endpoint").fill(`http://127.0.0.1:${port}/oauth/token`);
+      await page.getByLabel("Client ID").fill("portfront");
+      await page.getByLabel("Client secret").fill("pub-secret");
+      await page.getByLabel("Poll every (seconds)").fill("10");
+      await page.getByRole("button", { name: "Create source" }).click();
+      await expect(page.getByTestId("feed-secret")).toContainText("its first poll starts within a few seconds");
+
+      // Both pages are read within a few seconds; the source's page says where it stands.
+      await expect.poll(() => seen.length, { timeout: 15_000 }).toBeGreaterThanOrEqual(2);
+      expect(seen[0]).toBe("?limit=100");
+      expect(seen[1]).toBe("?limit=100&cursor=next");
+      await page.goto(`/en/admin/logistics/${name}`);
+      await expect(page.getByTestId("feed-poll")).toContainText(`http://127.0.0.1:${port}/events`);
+      await expect(page.getByTestId("poll-standing")).toContainText("asking for updates since 2026-03-12 00:52 UTC");
+      await expect(page.getByTestId("delivery-row")).toHaveCount(2);
+      await expect(page.getByTestId("delivery-row").filter({ hasText: "2 new" })).toHaveCount(1);
+    } finally {
+      server.close();
+    }
   });
 
   test("the shipment is private to the order's parties", async ({ browser }) => {

@@ -17,6 +17,7 @@ mod m20261205_000001_messages;
 mod m20261206_000001_notifications;
 mod m20261207_000001_eco;
 mod m20261208_000001_shipments;
+mod m20261209_000001_feed_polls;
 
 /// Every migration, oldest first. The server runs the pending ones at start.
 pub struct Migrator;
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000001_notifications::Migration),
             Box::new(m20261207_000001_eco::Migration),
             Box::new(m20261208_000001_shipments::Migration),
+            Box::new(m20261209_000001_feed_polls::Migration),
         ]
     }
 }

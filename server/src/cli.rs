@@ -61,6 +61,7 @@ pub async fn create_feed(
             kind,
             profile: "",
             moves_orders: true,
+            poll: None,
         },
         &domain::auth::audit::Actor::Cli,
         chrono::Utc::now(),

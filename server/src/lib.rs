@@ -11,6 +11,8 @@ pub mod certificates;
 pub mod cli;
 pub mod config;
 pub mod eco_worker;
+pub mod feed_poller;
+pub mod feed_upload;
 pub mod forwarding;
 pub mod http_layers;
 pub mod mailer;

@@ -29,6 +29,17 @@ pub use domain::shipments::ingest::PG_CHANNEL;
 pub struct Change {
     pub references: BTreeSet<String>,
     pub seq: i64,
+    /// Any shipment may have changed (the replicas' notifications were not heard for a
+    /// while): every stream looks again.
+    #[serde(default)]
+    pub everything: bool,
+}
+
+impl Change {
+    /// Whether this change can touch a shipment covering `covers`.
+    pub fn touches(&self, covers: &BTreeSet<String>) -> bool {
+        self.everything || !covers.is_disjoint(&self.references)
+    }
 }
 
 /// A shipment's view at a change sequence, ready to send.
@@ -37,6 +48,16 @@ pub struct Snapshot {
     pub seq: i64,
     /// The view as JSON (`None` when the shipment has no live event).
     pub json: Option<String>,
+    /// The references whose changes can change this view (its documents, containers,
+    /// voyages …; `domain::shipments::view::Loaded::covers`).
+    pub covers: BTreeSet<String>,
+}
+
+impl Snapshot {
+    /// Whether a change to `references` can change this view.
+    pub fn touched_by(&self, references: &BTreeSet<String>) -> bool {
+        !self.covers.is_disjoint(references)
+    }
 }
 
 /// How long a snapshot is reused while nothing changes (the dead-reckoned position moves).
@@ -95,18 +116,34 @@ impl Bus {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// Tells the streams of `references` that they changed at `seq`.
+    /// Tells the streams of `references` that they changed at `seq`: the snapshots naming
+    /// or covering any of them are built anew when next asked for.
     pub fn publish(&self, references: &BTreeSet<String>, seq: i64) {
         {
             let mut cells = self.cells();
-            for r in references {
-                cells.remove(r);
-            }
+            cells.retain(|key, cell| {
+                !references.contains(key)
+                    && cell
+                        .get()
+                        .is_none_or(|(_, snapshot)| !snapshot.touched_by(references))
+            });
         }
         // No receiver (nobody watching) is fine.
         let _ = self.tx.send(Arc::new(Change {
             references: references.clone(),
             seq,
+            everything: false,
+        }));
+    }
+
+    /// Every snapshot is built anew and every stream looks again: after (re)connecting to
+    /// the other replicas' notifications, whatever they stored meanwhile is not missed.
+    pub fn resync(&self) {
+        self.cells().clear();
+        let _ = self.tx.send(Arc::new(Change {
+            references: BTreeSet::new(),
+            seq: 0,
+            everything: true,
         }));
     }
 
@@ -137,16 +174,22 @@ impl Bus {
         };
         let (_, snapshot) = cell
             .get_or_try_init(|| async {
-                let shown =
-                    view::shipment(db, reference, LocationMaster::embedded(), Utc::now()).await?;
+                let (shown, covers) =
+                    view::shipment_covering(db, reference, LocationMaster::embedded(), Utc::now())
+                        .await?;
                 Ok::<_, domain::DomainError>((
                     Instant::now(),
                     Arc::new(match shown {
                         Some(v) => Snapshot {
                             seq: v.seq,
                             json: serde_json::to_string(&v).ok(),
+                            covers,
                         },
-                        None => Snapshot { seq: 0, json: None },
+                        None => Snapshot {
+                            seq: 0,
+                            json: None,
+                            covers,
+                        },
                     }),
                 ))
             })
@@ -177,6 +220,9 @@ pub fn spawn_pg_listener(database_url: String, bus: Bus) -> Option<tokio::task::
 async fn listen(database_url: &str, bus: &Bus) -> Result<(), sqlx::Error> {
     let mut listener = sqlx::postgres::PgListener::connect(database_url).await?;
     listener.listen(PG_CHANNEL).await?;
+    // What the other replicas stored before this replica listened (at start, or while the
+    // connection was down) reaches the open streams now.
+    bus.resync();
     loop {
         let n = listener.recv().await?;
         match serde_json::from_str::<Change>(n.payload()) {

@@ -347,6 +347,7 @@ pub fn router_with(
         // to PORTFRONT_MAX_BODY_BYTES.
         .layer(RequestBodyLimitLayer::new(config.max_body_bytes))
         .merge(crate::trade_forms::router())
+        .merge(crate::feed_upload::router())
         // Innermost: stores pages exactly as rendered, before the shared headers are added.
         .layer(axum::middleware::from_fn_with_state(
             page_cache,
@@ -409,6 +410,7 @@ pub struct Application {
     authority: std::sync::Arc<crate::authority::Authority>,
     bus: crate::shipment_stream::Bus,
     database_url: String,
+    poller: crate::feed_poller::Poller,
 }
 
 impl Application {
@@ -451,7 +453,9 @@ impl Application {
         let authority = std::sync::Arc::new(crate::authority::Authority::from_config(
             config.authority.as_ref(),
         )?);
+        let poller = crate::feed_poller::Poller::new(db.clone(), feed_keys(&config)?, bus.clone())?;
         Ok(Self {
+            poller,
             issuer,
             authority,
             bus,
@@ -485,6 +489,7 @@ impl Application {
         );
         let issuance =
             crate::eco_worker::spawn(self.db.clone(), self.issuer.clone(), self.authority.clone());
+        let polls = crate::feed_poller::spawn(self.poller.clone());
         // Other replicas' shipment changes, when they share this PostgreSQL.
         let replicas =
             crate::shipment_stream::spawn_pg_listener(self.database_url.clone(), self.bus.clone());
@@ -504,6 +509,7 @@ impl Application {
         housekeeping.abort();
         mail.abort();
         issuance.abort();
+        polls.abort();
         if let Some(r) = replicas {
             r.abort();
         }

@@ -71,6 +71,7 @@ pub async fn source_secret(db: &DatabaseConnection, keys: &FeedKeys) -> anyhow::
                 kind: FeedKind::Dcsa3.as_str(),
                 profile: "",
                 moves_orders: true,
+                poll: None,
             },
             &domain::auth::audit::Actor::System,
             Utc::now(),

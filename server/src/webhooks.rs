@@ -115,14 +115,22 @@ struct FeedbackElement {
     property_path: Option<String>,
 }
 
-fn feedback(problems: &[ItemProblem]) -> Vec<FeedbackElement> {
+/// `ERROR` elements for the events left out, `WARN` for kept events with codes outside the
+/// DCSA lists.
+fn feedback(problems: &[ItemProblem], warnings: &[ItemProblem]) -> Vec<FeedbackElement> {
+    let path = |p: &ItemProblem| Some(format!("$.{}", p.path.trim_start_matches('.')));
     problems
         .iter()
         .map(|p| FeedbackElement {
             severity: "ERROR",
             message: format!("event not stored: {}", p.problem),
-            property_path: Some(format!("$.{}", p.path.trim_start_matches('.'))),
+            property_path: path(p),
         })
+        .chain(warnings.iter().map(|p| FeedbackElement {
+            severity: "WARN",
+            message: p.problem.clone(),
+            property_path: path(p),
+        }))
         .collect()
 }
 
@@ -332,7 +340,7 @@ fn refused_v3(detail: &str, problems: &[ItemProblem]) -> Response {
         "title": "Bad Request",
         "status": 400,
         "detail": detail,
-        "feedbackElements": feedback(problems),
+        "feedbackElements": feedback(problems, &[]),
     });
     let mut res = (StatusCode::BAD_REQUEST, Json(body)).into_response();
     res.headers_mut().insert(
@@ -356,15 +364,8 @@ async fn dcsa_v2(
     let Ok(source_id) = source.source_id() else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    let delivery = match dcsa2::receive_each(
-        headers
-            .get(dcsa2::SIGNATURE_HEADER)
-            .and_then(|v| v.to_str().ok()),
-        &source.secret(&state.feeds.keys),
-        &body,
-        &source_id,
-        LocationMaster::embedded(),
-    ) {
+    // `admit` has checked the signature.
+    let delivery = match dcsa2::parse_each(&body, &source_id, LocationMaster::embedded()) {
         Ok(d) => d,
         Err(e) => return refuse_body(&state, &source, &e, &body).await,
     };
@@ -393,9 +394,10 @@ async fn dcsa_v3(
         Ok(d) => d,
         Err(e) => return refuse_body(&state, &source, &e, &body).await,
     };
+    let warnings = delivery.warnings.clone();
     match store(&state, &source, delivery, &body, StatusCode::OK).await {
         Ok(report) => Json(serde_json::json!({
-            "feedbackElements": feedback(&report.unusable),
+            "feedbackElements": feedback(&report.unusable, &warnings),
         }))
         .into_response(),
         Err(res) => res,
@@ -442,7 +444,7 @@ pub async fn receive_edifact(
         source,
         Delivery {
             items,
-            unusable: Vec::new(),
+            ..Delivery::default()
         },
         body,
         StatusCode::OK,

@@ -5,20 +5,23 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 use serde::{Deserialize, Serialize};
 
 use domain::views::{FeedDetail, FeedRow, FeedSecret};
 
 use super::{csrf_token, short_time};
-use crate::components::form::{ActionError, FormStatus, error_text, field_errors};
+use crate::components::form::{ActionError, CsrfField, FormStatus, error_text, field_errors};
 use crate::components::status::{ErrorPanel, Loading};
 use crate::error::AppError;
 use crate::i18n::{Locale, Messages, fill, use_i18n, use_locale};
 use crate::paths;
 
 /// The kinds a source can be created as here.
-pub const KINDS: [&str; 3] = ["dcsa3", "dcsa2", "edifact"];
+pub const KINDS: [&str; 4] = ["dcsa3", "dcsa2", "edifact", "dcsa-poll"];
+
+/// The poll interval when the form leaves it empty.
+pub const DEFAULT_POLL_SECONDS: i32 = 60;
 
 #[server(prefix = "/sf")]
 pub async fn admin_feeds() -> Result<Vec<FeedRow>, AppError> {
@@ -31,11 +34,120 @@ pub async fn admin_feeds() -> Result<Vec<FeedRow>, AppError> {
         .collect())
 }
 
+/// A source's page: the source with its latest deliveries, and the token the upload form
+/// posts with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FeedView {
+    pub detail: FeedDetail,
+    pub csrf: String,
+}
+
 #[server(prefix = "/sf")]
-pub async fn admin_feed(name: String) -> Result<FeedDetail, AppError> {
-    crate::session::require_staff().await?;
+pub async fn admin_feed(name: String) -> Result<FeedView, AppError> {
+    let s = crate::session::require_staff().await?;
     let db = crate::session::state()?.db.clone();
-    Ok(domain::shipments::sources::detail(&db, &name).await?)
+    Ok(FeedView {
+        detail: domain::shipments::sources::detail(&db, &name).await?,
+        csrf: s.csrf_token.clone(),
+    })
+}
+
+/// What the upload form's answer says (`server::feed_upload` puts it in the query).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct UploadOutcome {
+    /// `stored` with the counts, or none.
+    pub stored: Option<[String; 4]>,
+    /// `required`, `too_large`, `not_edifact`, `disabled`, `rejected`, `unavailable`.
+    pub error: Option<String>,
+    /// The parser's words for a rejected file (where in the file, what is wrong).
+    pub detail: Option<String>,
+}
+
+impl UploadOutcome {
+    pub fn from_query(q: &leptos_router::params::ParamsMap) -> Self {
+        let n = |k: &str| q.get(k).unwrap_or_else(|| "0".to_owned());
+        Self {
+            stored: (q.get("upload").as_deref() == Some("stored"))
+                .then(|| [n("events"), n("inserted"), n("updated"), n("duplicates")]),
+            error: q.get("upload_error"),
+            detail: q.get("upload_detail"),
+        }
+    }
+}
+
+fn upload_error_text(t: &'static Messages, code: &str) -> &'static str {
+    match code {
+        "required" => t.feeds_upload_error_required,
+        "too_large" => t.feeds_upload_error_too_large,
+        "not_edifact" => t.feeds_upload_error_not_edifact,
+        "disabled" => t.feeds_upload_error_disabled,
+        "rejected" => t.feeds_upload_error_rejected,
+        _ => t.feeds_upload_error_unavailable,
+    }
+}
+
+/// How a polled source is polled and where it stands.
+#[component]
+fn PollFacts(t: &'static Messages, poll: domain::views::FeedPollRow) -> impl IntoView {
+    let standing = if poll.resuming_cursor {
+        t.feeds_poll_resume_cursor.to_owned()
+    } else {
+        match &poll.updated_since {
+            Some(since) => fill(t.feeds_poll_resume_since, &[("time", &short_time(since))]),
+            None => t.feeds_poll_first.to_owned(),
+        }
+    };
+    view! {
+        <section class="panel" aria-labelledby="feed-poll-title" data-testid="feed-poll">
+            <h2 id="feed-poll-title">{t.feeds_poll_title}</h2>
+            <dl class="facts">
+                <div><dt>{t.feeds_poll_events_url}</dt><dd><code>{poll.events_url.clone()}</code></dd></div>
+                <div><dt>{t.feeds_poll_token_url}</dt><dd><code>{poll.token_url.clone()}</code></dd></div>
+                <div><dt>{t.feeds_poll_client_id}</dt><dd><code>{poll.client_id.clone()}</code></dd></div>
+                <div><dt>{t.feeds_poll_interval}</dt><dd>{fill(t.feeds_poll_every, &[("n", &poll.interval_seconds)])}</dd></div>
+                <div><dt>{t.feeds_poll_last}</dt><dd>{when(t, poll.last_poll_at.as_deref())}</dd></div>
+                <div><dt>{t.feeds_poll_next}</dt><dd>{short_time(&poll.next_poll_at)}</dd></div>
+                <div><dt>{t.feeds_poll_standing}</dt><dd data-testid="poll-standing">{standing}</dd></div>
+            </dl>
+            {poll.last_error.clone().map(|e| view! {
+                <div class="notice error" role="alert" data-testid="poll-error">
+                    <p>{fill(t.feeds_poll_failing, &[("n", &poll.failures)])}</p>
+                    <p><code>{e}</code></p>
+                </div>
+            })}
+        </section>
+    }
+}
+
+/// The EDIFACT upload form (plain HTML: it works without JavaScript).
+#[component]
+fn UploadForm(locale: Locale, name: String, csrf: String, outcome: UploadOutcome) -> impl IntoView {
+    let t = locale.messages();
+    view! {
+        <section class="panel" id="feed-upload" aria-labelledby="feed-upload-title" data-testid="feed-upload">
+            <h2 id="feed-upload-title">{t.feeds_upload_title}</h2>
+            <p class="muted small">{t.feeds_upload_hint}</p>
+            {outcome.stored.map(|[events, inserted, updated, duplicates]| view! {
+                <p class="notice ok" role="status" data-testid="upload-stored">{fill(t.feeds_upload_stored, &[
+                    ("events", &events), ("inserted", &inserted), ("updated", &updated), ("duplicates", &duplicates),
+                ])}</p>
+            })}
+            {outcome.error.map(|code| view! {
+                <div class="notice error" role="alert" data-testid="upload-error">
+                    <p>{upload_error_text(t, &code)}</p>
+                    {outcome.detail.map(|d| view! { <p><code>{d}</code></p> })}
+                </div>
+            })}
+            <form method="post" action=paths::feed_upload(&name) enctype="multipart/form-data" class="upload-form">
+                <CsrfField token=csrf />
+                <input type="hidden" name="locale" value=locale.tag() />
+                <label for="feed-upload-file">{t.feeds_upload_file}</label>
+                <input id="feed-upload-file" type="file" name="file" required
+                    accept=".edi,.edifact,.txt,text/plain,application/edifact" />
+                <div><button type="submit" class="button primary">{t.feeds_upload_submit}</button></div>
+            </form>
+        </section>
+    }
 }
 
 /// What the create form sends.
@@ -45,6 +157,20 @@ pub struct NewFeedForm {
     pub kind: String,
     pub moves_orders: bool,
     pub profile: String,
+    /// A polled source's publisher (`dcsa-poll` only).
+    #[serde(default)]
+    pub events_url: String,
+    #[serde(default)]
+    pub token_url: String,
+    #[serde(default)]
+    pub client_id: String,
+    #[serde(default)]
+    pub client_secret: String,
+    #[serde(default)]
+    pub scope: String,
+    /// Seconds between polls, as typed (empty for the default).
+    #[serde(default)]
+    pub interval_seconds: String,
 }
 
 #[server(prefix = "/sf", endpoint = "act/admin_create_feed")]
@@ -58,9 +184,32 @@ pub async fn admin_create_feed(csrf: String, form: NewFeedForm) -> Result<FeedSe
         c.add("name", "feed_name", e.to_string());
     }
     if !KINDS.contains(&form.kind.as_str()) {
-        c.add("kind", "invalid", "choose DCSA 3.0, DCSA 2.2 or EDIFACT");
+        c.add(
+            "kind",
+            "invalid",
+            "choose DCSA 3.0, DCSA 2.2, EDIFACT or a polled DCSA 3.0 publisher",
+        );
+    }
+    let interval = match form.interval_seconds.trim() {
+        "" => Some(DEFAULT_POLL_SECONDS),
+        text => text.parse::<i32>().ok(),
+    };
+    if form.kind == "dcsa-poll" && interval.is_none() {
+        c.add(
+            "interval_seconds",
+            "poll_interval",
+            "enter a number of seconds",
+        );
     }
     c.finish()?;
+    let poll = (form.kind == "dcsa-poll").then(|| domain::shipments::polling::PollSettings {
+        events_url: form.events_url.clone(),
+        token_url: form.token_url.clone(),
+        client_id: form.client_id.clone(),
+        client_secret: form.client_secret.clone(),
+        scope: form.scope.clone(),
+        interval_seconds: interval.unwrap_or(DEFAULT_POLL_SECONDS),
+    });
     let state = crate::session::state()?;
     let created = sources::create(
         &state.db,
@@ -70,6 +219,7 @@ pub async fn admin_create_feed(csrf: String, form: NewFeedForm) -> Result<FeedSe
             kind: &form.kind,
             profile: &form.profile,
             moves_orders: form.moves_orders,
+            poll,
         },
         &crate::session::actor(&s),
         chrono::Utc::now(),
@@ -139,6 +289,15 @@ fn when(t: &'static Messages, at: Option<&str>) -> String {
 /// The secret of a source, shown this once.
 #[component]
 fn SecretBox(t: &'static Messages, secret: FeedSecret) -> impl IntoView {
+    if secret.feed.kind == "dcsa-poll" {
+        // A polled source has no webhook and no secret to hand out.
+        return view! {
+            <div class="notice ok" role="status" data-testid="feed-secret">
+                <p><strong>{fill(t.feeds_poll_created, &[("name", &secret.feed.name)])}</strong></p>
+            </div>
+        }
+        .into_any();
+    }
     view! {
         <div class="notice ok secret-box" role="status" data-testid="feed-secret">
             <p><strong>{fill(t.feeds_secret_for, &[("name", &secret.feed.name)])}</strong></p>
@@ -149,6 +308,7 @@ fn SecretBox(t: &'static Messages, secret: FeedSecret) -> impl IntoView {
             </dl>
         </div>
     }
+    .into_any()
 }
 
 #[component]
@@ -175,6 +335,14 @@ fn FeedsPanel(locale: Locale) -> impl IntoView {
     let (kind, set_kind) = signal(KINDS[0].to_owned());
     let (moves, set_moves) = signal(true);
     let (profile, set_profile) = signal(String::new());
+    // A polled source's settings: each field's value with its name (for its error).
+    let poll_field = |name: &'static str| (RwSignal::new(String::new()), name);
+    let events_url = poll_field("events_url");
+    let token_url = poll_field("token_url");
+    let client_id = poll_field("client_id");
+    let client_secret = poll_field("client_secret");
+    let scope = poll_field("scope");
+    let interval = poll_field("interval_seconds");
     let error_of = move |field: &'static str| {
         move || {
             errors.with(|list| {
@@ -193,8 +361,33 @@ fn FeedsPanel(locale: Locale) -> impl IntoView {
                 kind: kind.get_untracked(),
                 moves_orders: moves.get_untracked(),
                 profile: profile.get_untracked(),
+                events_url: events_url.0.get_untracked(),
+                token_url: token_url.0.get_untracked(),
+                client_id: client_id.0.get_untracked(),
+                client_secret: client_secret.0.get_untracked(),
+                scope: scope.0.get_untracked(),
+                interval_seconds: interval.0.get_untracked(),
             },
         });
+    };
+    let poll_input = move |(value, field): (RwSignal<String>, &'static str),
+                           label: &'static str,
+                           kind: &'static str,
+                           hint: Option<&'static str>| {
+        let id = format!("feed-{}", field.replace('_', "-"));
+        let hint_id = format!("{id}-hint");
+        let error_id = format!("{id}-error");
+        let described = format!("{hint_id} {error_id}");
+        view! {
+            <div class="field" class:required=field != "scope" class:has-error=move || error_of(field)().is_some()>
+                <label for=id.clone()>{label}</label>
+                <input id=id type=kind autocomplete="off" prop:value=value
+                    on:input=move |ev| value.set(event_target_value(&ev))
+                    aria-invalid=move || error_of(field)().map(|_| "true") aria-describedby=described />
+                {hint.map(|h| view! { <p class="hint" id=hint_id.clone()>{h}</p> })}
+                <p class="field-error" id=error_id role="alert">{error_of(field)}</p>
+            </div>
+        }
     };
     let secret_box = move || {
         create
@@ -233,6 +426,16 @@ fn FeedsPanel(locale: Locale) -> impl IntoView {
                 <p class="hint" id="feed-profile-hint">{t.feeds_profile_hint}</p>
                 <p class="field-error" role="alert">{error_of("profile")}</p>
             </div>
+            <fieldset class="poll-settings" hidden=move || kind.get() != "dcsa-poll">
+                <legend>{t.feeds_poll_title}</legend>
+                <p class="hint">{t.feeds_poll_intro}</p>
+                {poll_input(events_url, t.feeds_poll_events_url, "url", Some(t.feeds_poll_events_url_hint))}
+                {poll_input(token_url, t.feeds_poll_token_url, "url", None)}
+                {poll_input(client_id, t.feeds_poll_client_id, "text", None)}
+                {poll_input(client_secret, t.feeds_poll_client_secret, "password", Some(t.feeds_poll_client_secret_hint))}
+                {poll_input(scope, t.feeds_poll_scope, "text", None)}
+                {poll_input(interval, t.feeds_poll_interval, "number", Some(t.feeds_poll_interval_hint))}
+            </fieldset>
             <FormStatus value=create.value() pending=create.pending() success=t.feeds_created />
             <button type="submit" class="button primary" disabled=move || create.pending().get()>{t.feeds_create}</button>
         </form>
@@ -256,7 +459,7 @@ fn FeedsPanel(locale: Locale) -> impl IntoView {
                                     {list.into_iter().map(|f| view! {
                                         <tr data-testid="feed-row" data-feed=f.name.clone()>
                                             <td>
-                                                <a href=paths::admin_section(locale, &format!("logistics/{}", f.name))>{f.name.clone()}</a>
+                                                <a href=paths::admin_feed(locale, &f.name)>{f.name.clone()}</a>
                                                 {(!f.enabled).then(|| view! { <span class="badge warn">{t.feeds_disabled}</span> })}
                                             </td>
                                             <td>{kind_label(t, &f.kind)}</td>
@@ -288,15 +491,19 @@ pub fn FeedPage() -> impl IntoView {
         let name = name.clone();
         move |()| admin_feed(name.clone())
     });
+    let outcome = UploadOutcome::from_query(&use_query_map().read_untracked());
     view! {
         <Title text=fill(t.feeds_page_title, &[("name", &name)]) />
         <p><a href=paths::admin_section(locale, "logistics")>{t.feeds_back}</a></p>
         <Suspense fallback=|| view! { <Loading /> }>
-            {move || Suspend::new(async move {
+            {move || { let outcome = outcome.clone(); Suspend::new(async move {
                 match data.await {
                     Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
-                    Ok(d) => {
+                    Ok(FeedView { detail: d, csrf }) => {
                         let f = d.feed.clone();
+                        let upload = (f.kind == "edifact").then(|| view! {
+                            <UploadForm locale name=f.name.clone() csrf outcome />
+                        });
                         view! {
                             <h1>{fill(t.feeds_page_title, &[("name", &f.name)])}</h1>
                             <dl class="facts" data-testid="feed-facts">
@@ -309,7 +516,9 @@ pub fn FeedPage() -> impl IntoView {
                                 <div><dt>{t.feeds_rate}</dt><dd>{fill(t.feeds_rate_value, &[("n", &f.rate_per_minute)])}</dd></div>
                                 <div><dt>{t.feeds_last_event}</dt><dd>{when(t, f.last_event_at.as_deref())}</dd></div>
                             </dl>
+                            {d.poll.clone().map(|p| view! { <PollFacts t poll=p /> })}
                             <FeedActions locale name=f.name.clone() enabled=f.enabled />
+                            {upload}
                             <h2>{t.feeds_recent}</h2>
                             {if d.deliveries.is_empty() {
                                 view! { <p class="empty">{t.feeds_no_deliveries}</p> }.into_any()
@@ -352,7 +561,7 @@ pub fn FeedPage() -> impl IntoView {
                         }.into_any()
                     }
                 }
-            })}
+            })}}
         </Suspense>
     }
 }

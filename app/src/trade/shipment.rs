@@ -252,7 +252,16 @@ fn milestone(
     m: &ShipmentMilestone,
     local: bool,
 ) -> impl IntoView + use<> {
-    let label = word(t, "shipment_code_", &m.code, &m.label);
+    let mut label = word(t, "shipment_code_", &m.code, &m.label);
+    if let Some(temperature) = &m.temperature {
+        label = format!("{label}: {temperature}");
+    }
+    if let Some(setpoint) = &m.setpoint {
+        label = format!(
+            "{label} ({})",
+            fill(t.shipment_setpoint, &[("value", setpoint)])
+        );
+    }
     let place = m
         .port
         .and_then(|p| d.port_calls.get(p))

@@ -64,6 +64,67 @@ pub fn open_permissions(path: &Path) -> io::Result<Option<u32>> {
     }
 }
 
+/// Why a 32-byte key file could not be used; `what` names the key for the operator.
+#[cfg(feature = "auth")]
+#[derive(Debug, thiserror::Error)]
+pub enum KeyFileError {
+    #[error("cannot read or write the {what} {path}: {cause}")]
+    Io {
+        what: &'static str,
+        path: String,
+        cause: io::Error,
+    },
+    #[error("the {what} {path} can be read by other users (mode {mode:o}); run chmod 600 on it")]
+    PermissionsTooOpen {
+        what: &'static str,
+        path: String,
+        mode: u32,
+    },
+    #[error("the {what} {path} is damaged: it must hold 64 hexadecimal digits")]
+    Damaged { what: &'static str, path: String },
+}
+
+/// Loads a 32-byte key kept as 64 hex digits at `path`, creating it from the OS random source
+/// (mode 0600, directory 0700) on first use. A file others can read, or one that does not
+/// hold 64 hex digits, is refused with its path; `what` names the key in the error.
+#[cfg(feature = "auth")]
+pub fn load_or_create_key(
+    path: &Path,
+    what: &'static str,
+) -> Result<zeroize::Zeroizing<[u8; 32]>, KeyFileError> {
+    use zeroize::Zeroizing;
+    let shown = path.display().to_string();
+    let io = |cause| KeyFileError::Io {
+        what,
+        path: shown.clone(),
+        cause,
+    };
+    if path.exists() {
+        if let Some(mode) = open_permissions(path).map_err(io)? {
+            return Err(KeyFileError::PermissionsTooOpen {
+                what,
+                path: shown,
+                mode,
+            });
+        }
+        let text = Zeroizing::new(fs::read_to_string(path).map_err(io)?);
+        let mut key = Zeroizing::new([0u8; 32]);
+        hex::decode_to_slice(text.trim(), key.as_mut_slice()).map_err(|_| {
+            KeyFileError::Damaged {
+                what,
+                path: shown.clone(),
+            }
+        })?;
+        Ok(key)
+    } else {
+        let key = Zeroizing::new(crate::auth::secret::random_bytes::<32>());
+        let mut text = Zeroizing::new(hex::encode(key.as_slice()));
+        text.push('\n');
+        write_private_file(path, text.as_bytes()).map_err(io)?;
+        Ok(key)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -83,6 +144,36 @@ mod tests {
             use std::os::unix::fs::PermissionsExt;
             fs::set_permissions(&path, fs::Permissions::from_mode(0o644)).unwrap();
             assert_eq!(open_permissions(&path).unwrap(), Some(0o644));
+        }
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[cfg(feature = "auth")]
+    #[test]
+    fn key_files_are_created_once_and_checked() {
+        let dir = std::env::temp_dir().join(format!("portfront-key-file-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        let path = dir.join("keys").join("k.key");
+        let a = load_or_create_key(&path, "test key").unwrap();
+        let b = load_or_create_key(&path, "test key").unwrap();
+        assert_eq!(*a, *b);
+        fs::write(&path, "nothex").unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            fs::set_permissions(&path, fs::Permissions::from_mode(0o600)).unwrap();
+        }
+        let e = load_or_create_key(&path, "test key").unwrap_err();
+        assert!(matches!(e, KeyFileError::Damaged { .. }), "{e}");
+        assert!(e.to_string().starts_with("the test key "), "{e}");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            fs::set_permissions(&path, fs::Permissions::from_mode(0o640)).unwrap();
+            assert!(matches!(
+                load_or_create_key(&path, "test key"),
+                Err(KeyFileError::PermissionsTooOpen { mode: 0o640, .. })
+            ));
         }
         fs::remove_dir_all(&dir).unwrap();
     }

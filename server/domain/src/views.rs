@@ -313,11 +313,31 @@ pub struct DeliveryRow {
     pub orders_moved: i32,
 }
 
-/// A source with its latest deliveries.
+/// A source with its latest deliveries, and for a polled source how it is polled.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FeedDetail {
     pub feed: FeedRow,
     pub deliveries: Vec<DeliveryRow>,
+    #[serde(default)]
+    pub poll: Option<FeedPollRow>,
+}
+
+/// How a `dcsa-poll` source is polled and where it stands (the client secret is never shown).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FeedPollRow {
+    pub events_url: String,
+    pub token_url: String,
+    pub client_id: String,
+    pub interval_seconds: i32,
+    /// Going on from the publisher's `Next-Page-Cursor`.
+    pub resuming_cursor: bool,
+    /// The newest update seen (the next round asks for what came after), RFC 3339 UTC.
+    pub updated_since: Option<String>,
+    pub last_poll_at: Option<String>,
+    pub next_poll_at: String,
+    /// Failed polls in a row.
+    pub failures: i32,
+    pub last_error: Option<String>,
 }
 
 /// A new or rotated secret, shown once.

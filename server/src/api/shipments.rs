@@ -41,7 +41,8 @@ pub struct ApiShipment {
     pub last_updated: Option<String>,
     /// Port calls in route order: `unlocode`, `name`, `lat`, `lon`, `role`
     /// (origin/transshipment/intermediate/destination), `status` (expected/in_port/departed),
-    /// `arrival` and `departure` with `planned`, `estimated`, `actual`, `first_estimate`.
+    /// `arrival` and `departure` with `planned`, `estimated`, `actual`, `first_estimate`, and
+    /// `inland` (a depot or inland terminal, reached over land).
     #[schema(value_type = Vec<Object>)]
     pub port_calls: serde_json::Value,
     /// The leg under way or next, as indices into `port_calls`.
@@ -57,11 +58,14 @@ pub struct ApiShipment {
     #[schema(value_type = Vec<Object>)]
     pub delay_flags: serde_json::Value,
     /// GeoJSON FeatureCollection: a LineString per leg along the sea lanes
-    /// (`properties.state` = `actual` or `planned`) and the current position as a Point.
+    /// (`properties.state` = `actual` or `planned`; `properties.mode` = `sea`, or `land` for
+    /// a leg to or from an inland place, drawn straight) and the current position as a Point.
     #[schema(value_type = Object)]
     pub route: serde_json::Value,
-    /// The timeline: `source`, `event_id`, `event_type`, `code`, `classifier`, `time`,
-    /// `updated_time`, `port`, `superseded`, `delay_reason`, `remark`, `flags`.
+    /// The timeline: `source`, `event_id`, `event_type` (TRANSPORT, EQUIPMENT, SHIPMENT, IOT,
+    /// REEFER), `code`, `classifier`, `time`, `updated_time`, `port`, `superseded`,
+    /// `delay_reason`, `remark`, `flags` (e.g. `unknown_code`, `bad_check_digit`), and for a
+    /// reefer `temperature` and `setpoint`.
     #[schema(value_type = Vec<Object>)]
     pub events: serde_json::Value,
 }
@@ -261,9 +265,12 @@ pub async fn stream_shipment(
     let rx = state.feeds.bus.subscribe();
     let closing = state.feeds.bus.closing();
     let last = last_event_id(&parts.headers);
+    // What the last snapshot sent covers (its containers, voyages …): a change to any of them
+    // is a change to this shipment.
+    let covers: BTreeSet<String> = BTreeSet::from([reference.clone()]);
     let stream = futures_util::stream::unfold(
-        (state, reference, rx, closing, last, true),
-        |(state, reference, mut rx, mut closing, mut last, mut first)| async move {
+        (state, reference, rx, closing, last, true, covers),
+        |(state, reference, mut rx, mut closing, mut last, mut first, mut covers)| async move {
             loop {
                 if *closing.borrow() {
                     return None;
@@ -274,7 +281,7 @@ pub async fn stream_shipment(
                         _ = closing.changed() => return None,
                     };
                     match received {
-                        Ok(change) if !change.references.contains(&reference) => continue,
+                        Ok(change) if !change.touches(&covers) => continue,
                         Ok(_) | Err(RecvError::Lagged(_)) => {}
                         Err(RecvError::Closed) => return None,
                     }
@@ -283,6 +290,8 @@ pub async fn stream_shipment(
                 let Ok(snapshot) = state.feeds.bus.snapshot(&state.app.db, &reference).await else {
                     continue;
                 };
+                covers.clone_from(&snapshot.covers);
+                covers.insert(reference.clone());
                 if snapshot.seq <= last {
                     continue;
                 }
@@ -297,7 +306,7 @@ pub async fn stream_shipment(
                     .data(data);
                 return Some((
                     Ok::<Event, Infallible>(event),
-                    (state, reference, rx, closing, last, first),
+                    (state, reference, rx, closing, last, first, covers),
                 ));
             }
         },

@@ -4,7 +4,6 @@
 //! and still make exactly one certificate per order.
 
 use std::collections::BTreeSet;
-use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
@@ -14,33 +13,10 @@ use domain::trade::store::{self, Caller};
 use domain::trade::{Party, Source};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
 
-/// A `server serve` process; killed when dropped.
-struct Serve(Child);
+use crate::common::{Pg, serve as serve_at};
 
-impl Drop for Serve {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn serve(database_url: &str, data_dir: &std::path::Path) -> Serve {
-    let site = data_dir.join("site");
-    std::fs::create_dir_all(&site).expect("test setup");
-    let child = std::process::Command::new(env!("CARGO_BIN_EXE_server"))
-        .arg("serve")
-        .env("DATABASE_URL", database_url)
-        .env("PORTFRONT_DATA_DIR", data_dir)
-        .env("LEPTOS_SITE_ROOT", &site)
-        .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
-        .env("PORTFRONT_DEMO", "0")
-        .env("RUST_LOG", "warn")
-        .env_remove("PORTFRONT_AUTHORITY_URL")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("the server binary starts");
-    Serve(child)
+fn serve(database_url: &str, data_dir: &std::path::Path) -> crate::common::Serve {
+    serve_at(database_url, data_dir, "127.0.0.1:0")
 }
 
 fn staff() -> Caller {
@@ -199,31 +175,10 @@ async fn a_server_killed_mid_issuance_finishes_after_restart_without_duplicates(
 
 #[tokio::test]
 async fn two_servers_on_one_postgresql_make_one_certificate_per_order() {
-    let Ok(admin_url) = std::env::var("PORTFRONT_TEST_PG_URL") else {
-        assert!(
-            std::env::var_os("PORTFRONT_REQUIRE_PG").is_none(),
-            "PORTFRONT_REQUIRE_PG is set but PORTFRONT_TEST_PG_URL is not"
-        );
+    let Some(pg) = Pg::fresh().await else {
         return;
     };
-    use sea_orm::ConnectionTrait;
-    let admin = sea_orm::Database::connect(&admin_url)
-        .await
-        .expect("connect to PostgreSQL");
-    let name = format!("pf_test_{}", uuid::Uuid::now_v7().simple());
-    admin
-        .execute_unprepared(&format!("CREATE DATABASE {name}"))
-        .await
-        .expect("create test database");
-    let base = admin_url
-        .rsplit_once('/')
-        .map_or(admin_url.as_str(), |(b, _)| b);
-    let url = format!("{base}/{name}");
-    let db = domain::db::connect(&url).await.expect("open test database");
-    use migration::MigratorTrait;
-    migration::Migrator::up(&db, None)
-        .await
-        .expect("migrate PostgreSQL");
+    let (url, db) = (pg.url.clone(), pg.db.clone());
     let orders = backlog(&db, 200, "P").await;
     let total = certificates(&db).await + orders.len() as u64;
 
@@ -241,7 +196,5 @@ async fn two_servers_on_one_postgresql_make_one_certificate_per_order() {
     drop((one, two));
     check_register(&db, &orders, "postgres").await;
     drop(db);
-    let _ = admin
-        .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-        .await;
+    pg.drop_database().await;
 }

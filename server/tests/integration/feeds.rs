@@ -69,6 +69,7 @@ async fn source(t: &TestFeeds, name: &str, kind: &str) -> String {
             kind,
             profile: "",
             moves_orders: true,
+            poll: None,
         },
         &domain::auth::audit::Actor::Cli,
         chrono::Utc::now(),
@@ -228,8 +229,34 @@ async fn refusals_name_what_is_wrong_and_store_nothing() {
     assert_eq!(status, StatusCode::BAD_REQUEST, "{json}");
     assert!(detail(&json).contains("line 2 column"), "{json}");
 
+    // An event with a code outside the DCSA list is stored, flagged, and answered with a WARN.
+    let unlisted = br#"{"events":[{"eventID":"z1","eventDateTime":"2026-03-12T07:42:00+07:00","eventUpdatedDateTime":"2026-03-12T00:50:13Z","eventClassification":{"eventTypeCode":"EQUIPMENT","eventClassifierCode":"ACT","equipmentEventTypeCode":"ZZZZ"},"equipmentDetails":{"equipmentReference":"ABCU1234560"},"shipmentDetails":{"documentReference":{"typeCode":"BKG","reference":"BK-UNLISTED"}}}]}"#;
+    let (status, _, json) = send(&t.app, signed(uri, &secret, unlisted, "application/json")).await;
+    assert_eq!(status, StatusCode::OK, "{json}");
+    assert_eq!(json["feedbackElements"][0]["severity"], "WARN", "{json}");
+    assert_eq!(
+        json["feedbackElements"][0]["propertyPath"],
+        "$.events[0].eventClassification.equipmentEventTypeCode",
+        "{json}"
+    );
+    let stored = domain::shipments::view::shipment(
+        &t.db,
+        "BK-UNLISTED",
+        domain::logistics::LocationMaster::embedded(),
+        chrono::Utc::now(),
+    )
+    .await
+    .expect("reads")
+    .expect("the flagged event is kept");
+    assert_eq!(stored.events[0].code, "ZZZZ");
+    assert!(
+        stored.events[0].flags.iter().any(|f| f == "unknown_code"),
+        "{:?}",
+        stored.events[0].flags
+    );
+
     // Nothing usable: 400 with DCSA feedback elements.
-    let bad = br#"{"events":[{"eventID":"x1","eventDateTime":"2026-03-12T07:42:00+07:00","eventUpdatedDateTime":"2026-03-12T00:50:13Z","eventClassification":{"eventTypeCode":"EQUIPMENT","eventClassifierCode":"ACT","equipmentEventTypeCode":"ZZZZ"},"equipmentDetails":{"equipmentReference":"ABCU1234560"}}]}"#;
+    let bad = br#"{"events":[{"eventID":"x1","eventDateTime":"2026-03-12T07:42:00+07:00","eventUpdatedDateTime":"2026-03-12T00:50:13Z","eventClassification":{"eventTypeCode":"EQUIPMENT","eventClassifierCode":"GUESS","equipmentEventTypeCode":"LOAD"},"equipmentDetails":{"equipmentReference":"ABCU1234560"}}]}"#;
     let (status, _, json) = send(&t.app, signed(uri, &secret, bad, "application/json")).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{json}");
     assert_eq!(json["feedbackElements"][0]["severity"], "ERROR", "{json}");
@@ -307,20 +334,22 @@ async fn refusals_name_what_is_wrong_and_store_nothing() {
     .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 
-    // Only the mixed delivery stored anything; every refusal is on record.
+    // Only the flagged event and the mixed delivery's good one were stored; every refusal is
+    // on record.
     use sea_orm::{EntityTrait, PaginatorTrait};
     assert_eq!(
         domain::entities::shipment_event::Entity::find()
             .count(&t.db)
             .await
             .expect("query"),
-        1
+        2
     );
     let s = sources::find(&t.db, "crx-vietnam")
         .await
         .expect("query")
         .expect("source");
-    assert_eq!((s.accepted_count, s.rejected_count), (1, 5), "{s:?}");
+    assert_eq!((s.accepted_count, s.rejected_count), (2, 5), "{s:?}");
+    assert!(s.flagged_count >= 1, "{s:?}");
 }
 
 #[tokio::test]

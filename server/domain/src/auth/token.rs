@@ -11,11 +11,9 @@ use jsonwebtoken::errors::ErrorKind;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
-use zeroize::Zeroizing;
 
 use super::scope::{ScopeError, ScopeSet};
-use super::secret::random_bytes;
-use crate::private_file::{open_permissions, write_private_file};
+use crate::private_file::load_or_create_key;
 
 /// How long an access token lives unless configured otherwise.
 pub const DEFAULT_TOKEN_TTL_SECONDS: i64 = 600;
@@ -68,17 +66,7 @@ pub enum TokenError {
 }
 
 /// Why the signing key could not be loaded.
-#[derive(Debug, Error)]
-pub enum TokenKeyError {
-    #[error("cannot read or write the API token key {path}: {cause}")]
-    Io { path: String, cause: std::io::Error },
-    #[error(
-        "the API token key {path} can be read by other users (mode {mode:o}); run chmod 600 on it"
-    )]
-    PermissionsTooOpen { path: String, mode: u32 },
-    #[error("the API token key {path} is damaged: it must hold 64 hexadecimal digits")]
-    Damaged { path: String },
-}
+pub type TokenKeyError = crate::private_file::KeyFileError;
 
 /// Issues and checks access tokens.
 #[derive(Clone)]
@@ -117,28 +105,7 @@ impl TokenAuthority {
         issuer: &str,
         ttl_seconds: i64,
     ) -> Result<Self, TokenKeyError> {
-        let path = data_dir.join(TOKEN_KEY_FILE);
-        let shown = path.display().to_string();
-        let io = |cause| TokenKeyError::Io {
-            path: shown.clone(),
-            cause,
-        };
-        let key = if path.exists() {
-            if let Some(mode) = open_permissions(&path).map_err(io)? {
-                return Err(TokenKeyError::PermissionsTooOpen { path: shown, mode });
-            }
-            let text = Zeroizing::new(std::fs::read_to_string(&path).map_err(io)?);
-            decode_hex_key(text.trim()).ok_or(TokenKeyError::Damaged {
-                path: shown.clone(),
-            })?
-        } else {
-            let key = Zeroizing::new(random_bytes::<32>());
-            let mut text = Zeroizing::new(hex::encode(*key));
-            text.push('\n');
-            write_private_file(&path, text.as_bytes()).map_err(io)?;
-            *key
-        };
-        let key = Zeroizing::new(key);
+        let key = load_or_create_key(&data_dir.join(TOKEN_KEY_FILE), "API token key")?;
         Ok(Self::new(&key, issuer, ttl_seconds))
     }
 
@@ -211,12 +178,6 @@ impl TokenAuthority {
             token_id: claims.jti,
         })
     }
-}
-
-fn decode_hex_key(text: &str) -> Option<[u8; 32]> {
-    let mut key = [0u8; 32];
-    hex::decode_to_slice(text, &mut key).ok()?;
-    Some(key)
 }
 
 #[cfg(test)]

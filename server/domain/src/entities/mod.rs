@@ -13,6 +13,7 @@ pub mod counter;
 pub mod eco_job;
 pub mod exporter_profile;
 pub mod feed_delivery;
+pub mod feed_poll;
 pub mod feed_source;
 pub mod notification;
 pub mod oidc_login;

@@ -200,10 +200,12 @@ macro_rules! dcsa_code {
 
 dcsa_code! {
     /// What an event is about: the vessel's movement, a piece of equipment, or the paperwork.
-    EventType, "event type", "use TRANSPORT, EQUIPMENT or SHIPMENT" {
+    EventType, "event type", "use TRANSPORT, EQUIPMENT, SHIPMENT, IOT or REEFER" {
         TRANSPORT => "Transport event",
         EQUIPMENT => "Equipment event",
         SHIPMENT => "Shipment event",
+        IOT => "IoT event",
+        REEFER => "Reefer event",
     }
 }
 
@@ -236,9 +238,9 @@ dcsa_code! {
         STRP => "Stripped",
         PICK => "Picked up",
         DROP => "Dropped off",
-        INSP => "Seal inspected",
+        INSP => "Inspected",
         RSEA => "Resealed",
-        RMVD => "Seal removed",
+        RMVD => "Removed",
         AVPU => "Available for pick-up",
         AVDO => "Available for drop-off",
         CROS => "Crossed",
@@ -256,53 +258,152 @@ impl EquipmentEventType {
 }
 
 dcsa_code! {
-    /// Document life-cycle events.
+    /// Document life-cycle events (T&T 3.0 list; 2.2's is a subset).
     ShipmentEventType, "shipment event type",
     "use a DCSA shipment event code such as RECE, CONF, ISSU or RELS" {
-        RECE => "Received",
-        DRFT => "Drafted",
-        PENA => "Pending approval",
-        PENU => "Pending update",
-        REJE => "Rejected",
+        AMCF => "Amendment confirmed",
+        AMCN => "Amendment cancelled",
+        AMDC => "Amendment declined",
+        AMPR => "Amendment in progress",
+        AMRE => "Amendment received",
         APPR => "Approved",
-        ISSU => "Issued",
-        SURR => "Surrendered",
-        SUBM => "Submitted",
-        VOID => "Void",
-        CONF => "Confirmed",
-        REQS => "Requested",
+        CACF => "Cancellation confirmed",
+        CADC => "Cancellation declined",
+        CANC => "Cancelled",
+        CARE => "Cancellation received",
         CMPL => "Completed",
+        CONF => "Confirmed",
+        DECL => "Declined",
+        DRFT => "Drafted",
         HOLD => "On hold",
+        ISSU => "Issued",
+        PENA => "Pending approval",
+        PENM => "Pending amendment",
+        PENU => "Pending update",
+        PSAM => "Pending surrender for amendment",
+        PSDL => "Pending surrender for delivery",
+        RECE => "Received",
+        REJE => "Rejected",
         RELS => "Released",
+        REQS => "Requested",
+        SUAM => "Surrendered for amendment",
+        SUBM => "Submitted",
+        SUDL => "Surrendered for delivery",
+        SURR => "Surrendered",
+        UPCF => "Update confirmed",
+        UPCN => "Update cancelled",
+        UPDC => "Update declined",
+        UPDT => "Update in progress",
+        UPRE => "Update received",
+        VOID => "Voided",
     }
 }
 
 dcsa_code! {
-    /// Document reference types.
+    /// Document types (T&T 3.0 list, with 2.2's CUS and SRM).
     DocumentType, "document type",
-    "use a DCSA document type such as BKG, TRD, SHI, VGM, CAS, ARN or CBR" {
-        BKG => "Booking",
-        TRD => "Transport document",
-        SHI => "Shipping instruction",
-        VGM => "Verified gross mass",
-        CAS => "Cargo survey",
+    "use a DCSA document type such as BKG, TRD, SHI, VGM, CEO or INV" {
+        AMF => "Advance manifest filing",
         ARN => "Arrival notice",
+        BKG => "Booking",
+        CAS => "Cargo survey",
         CBR => "Carrier booking request",
+        CEA => "Certificate of analysis",
+        CEO => "Certificate of origin",
+        CQU => "Contract quotation",
         CRO => "Container release order",
-        DOR => "Delivery order",
-        SRM => "Shipment release message",
+        CUC => "Customs clearance",
         CUS => "Customs declaration",
+        DEI => "Delivery instructions",
+        DEO => "Delivery order",
         DGD => "Dangerous goods declaration",
+        DOR => "Delivery order",
+        FCE => "Fumigation certificate",
+        HCE => "Health certificate",
+        ICE => "Inspection certificate",
+        INV => "Invoice",
+        OOG => "Out of gauge",
+        PCE => "Phytosanitary certificate",
+        PFD => "Proof of delivery",
+        SHI => "Shipping instruction",
+        SRM => "Shipment release message",
+        TRD => "Transport document",
+        TRO => "Transport order",
+        VCE => "Veterinary certificate",
+        VGM => "Verified gross mass",
+    }
+}
+
+impl DocumentType {
+    /// Whether a customs release of this document frees the cargo for export (T&T 2.2 `CUS`,
+    /// 3.0 `CUC`).
+    pub fn is_customs_clearance(&self) -> bool {
+        matches!(self, Self::CUS | Self::CUC)
+    }
+}
+
+dcsa_code! {
+    /// Shipment references: the parties' own numbers for the shipment (T&T 3.0
+    /// `shipmentReferences[].typeCode`; 2.2 `references[].referenceType` is a subset).
+    ReferenceType, "reference type",
+    "use a DCSA reference type such as PO, FF, SI, CR or AAO" {
+        AAO => "Consignee's reference",
+        AES => "Automated Export System",
+        BID => "Booking request ID",
+        BPR => "Booking party reference",
+        CER => "Canadian Export Reporting System",
+        CR => "Customer's reference",
+        CSI => "Customer shipment ID",
+        DUE => "Declaração Única de Exportação",
+        ECR => "Empty container release reference",
+        EQ => "Equipment reference",
+        FF => "Freight forwarder's reference",
+        PO => "Purchase order reference",
+        RUC => "Registro Único del Contribuyente",
+        SI => "Shipper's reference",
+    }
+}
+
+dcsa_code! {
+    /// IoT event types (T&T 3.0).
+    IotEventType, "IoT event type", "use DETC" {
+        DETC => "Detected",
+    }
+}
+
+dcsa_code! {
+    /// What an IoT device detected (T&T 3.0 `iotDetails.iotEventCode`).
+    IotEventCode, "IoT event code", "use DRC, DRO or LOC" {
+        DRC => "Door closed",
+        DRO => "Door opened",
+        LOC => "Location update",
+    }
+}
+
+dcsa_code! {
+    /// Reefer event types (T&T 3.0).
+    ReeferEventType, "reefer event type", "use MEAS or ADJU" {
+        MEAS => "Measured",
+        ADJU => "Adjusted",
+    }
+}
+
+dcsa_code! {
+    /// Temperature units of reefer readings.
+    TemperatureUnit, "temperature unit", "use CEL or FAH" {
+        CEL => "°C",
+        FAH => "°F",
     }
 }
 
 dcsa_code! {
     /// How the cargo moves.
-    ModeOfTransport, "mode of transport", "use VESSEL, RAIL, TRUCK or BARGE" {
+    ModeOfTransport, "mode of transport", "use VESSEL, RAIL, TRUCK, BARGE or MULTIMODAL" {
         VESSEL => "Vessel",
         RAIL => "Rail",
         TRUCK => "Truck",
         BARGE => "Barge",
+        MULTIMODAL => "Multimodal",
     }
 }
 

@@ -6,9 +6,12 @@ use std::fmt;
 use chrono::{DateTime, FixedOffset, Utc};
 use serde::{Deserialize, Serialize};
 
+use rust_decimal::Decimal;
+
 use super::codes::{
     ContainerNumber, DocumentType, EmptyIndicator, EquipmentEventType, EventClassifier, EventType,
-    ImoNumber, ModeOfTransport, MovementType, ShipmentEventType, ShortCode, TransportEventType,
+    ImoNumber, IotEventCode, IotEventType, ModeOfTransport, MovementType, ReeferEventType,
+    ReferenceType, ShipmentEventType, ShortCode, TemperatureUnit, TransportEventType,
 };
 use super::locations::{GeoPoint, LocationRef};
 use crate::codes::CodeError;
@@ -101,6 +104,39 @@ pub enum EventKind {
         document_type: Option<DocumentType>,
         reason: Option<String>,
     },
+    /// A device on the container reported (T&T 3.0): door opened or closed, a position.
+    Iot {
+        code: IotEventType,
+        /// What was detected (`iotDetails.iotEventCode`).
+        detail: Option<IotEventCode>,
+        equipment: Option<Equipment>,
+    },
+    /// A reefer container's controller measured or was adjusted (T&T 3.0).
+    Reefer {
+        code: ReeferEventType,
+        equipment: Option<Equipment>,
+        reading: Option<ReeferReading>,
+    },
+    /// An event of a known type whose type code is not in the DCSA list this server knows:
+    /// kept (it still names its shipment) and flagged, but it moves nothing.
+    Unrecognised {
+        event_type: EventType,
+        /// The type code as sent.
+        code: String,
+    },
+}
+
+/// What a reefer reported, in its `unit` (T&T 3.0 `reeferDetails`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct ReeferReading {
+    pub unit: Option<TemperatureUnit>,
+    pub setpoint: Option<Decimal>,
+    /// The temperature each probe measured.
+    pub probes: Vec<Decimal>,
+    pub ambient: Option<Decimal>,
+    pub o2_percentage: Option<Decimal>,
+    pub co2_percentage: Option<Decimal>,
+    pub humidity_percentage: Option<Decimal>,
 }
 
 impl EventKind {
@@ -109,15 +145,35 @@ impl EventKind {
             Self::Transport { .. } => EventType::TRANSPORT,
             Self::Equipment { .. } => EventType::EQUIPMENT,
             Self::Shipment { .. } => EventType::SHIPMENT,
+            Self::Iot { .. } => EventType::IOT,
+            Self::Reefer { .. } => EventType::REEFER,
+            Self::Unrecognised { event_type, .. } => *event_type,
         }
     }
 
-    /// The type code as sent (`ARRI`, `LOAD`, `ISSU` …).
-    pub fn code(&self) -> &'static str {
+    /// The type code as sent (`ARRI`, `LOAD`, `ISSU` …; for an IoT event what was detected,
+    /// `DRO`, `DRC` or `LOC`, when the device said).
+    pub fn code(&self) -> &str {
         match self {
             Self::Transport { code } => code.as_str(),
             Self::Equipment { code, .. } => code.as_str(),
             Self::Shipment { code, .. } => code.as_str(),
+            Self::Iot {
+                detail: Some(d), ..
+            } => d.as_str(),
+            Self::Iot { code, .. } => code.as_str(),
+            Self::Reefer { code, .. } => code.as_str(),
+            Self::Unrecognised { code, .. } => code,
+        }
+    }
+
+    /// The container the event is about (equipment, IoT and reefer events).
+    pub fn equipment(&self) -> Option<&Equipment> {
+        match self {
+            Self::Equipment { equipment, .. }
+            | Self::Iot { equipment, .. }
+            | Self::Reefer { equipment, .. } => equipment.as_ref(),
+            Self::Transport { .. } | Self::Shipment { .. } | Self::Unrecognised { .. } => None,
         }
     }
 }
@@ -170,6 +226,20 @@ impl TransportCall {
     pub fn voyage(&self) -> Option<&Reference> {
         self.export_voyage.as_ref().or(self.import_voyage.as_ref())
     }
+
+    /// One text for the vessel's voyage (vessel by IMO number, else by name, and the voyage
+    /// number): events of the same voyage share it, whoever sent them. It starts with `~`,
+    /// which no document or container number does, and fits a reference column (100).
+    pub fn voyage_key(&self) -> Option<String> {
+        let vessel = self.vessel.as_ref()?;
+        let name = match (&vessel.imo, &vessel.name) {
+            (Some(imo), _) => imo.as_str().to_owned(),
+            (None, Some(name)) => name.as_str().to_uppercase().chars().take(40).collect(),
+            (None, None) => return None,
+        };
+        let voyage: String = self.voyage()?.as_str().chars().take(50).collect();
+        Some(format!("~voyage {name} {voyage}"))
+    }
 }
 
 /// A document an event belongs to (booking, bill of lading …).
@@ -177,6 +247,23 @@ impl TransportCall {
 pub struct DocumentReference {
     pub kind: DocumentType,
     pub reference: Reference,
+}
+
+/// A party's own number for the shipment (purchase order, forwarder's or shipper's
+/// reference …): DCSA `shipmentReferences` (3.0) and `references` (2.2), EDIFACT `RFF`. The
+/// type is kept as sent (the adapters flag one outside [`ReferenceType`]; a document of a type
+/// outside [`DocumentType`] is kept here under its type code).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct ShipmentReference {
+    pub kind: ShortCode,
+    pub reference: Reference,
+}
+
+impl ShipmentReference {
+    /// The DCSA reference type, when the type is one.
+    pub fn reference_type(&self) -> Option<ReferenceType> {
+        ReferenceType::parse(self.kind.as_str()).ok()
+    }
 }
 
 /// Something about an event a person may want to look at; the event is kept all the same.
@@ -193,6 +280,9 @@ pub enum EventFlag {
     /// The event references no booking or transport document: it can only be matched by
     /// container or vessel.
     NoDocumentReference,
+    /// A code the DCSA list this server knows does not have (a newer list, or a partner's
+    /// own): kept as sent; `field` names where it was.
+    UnknownCode { field: String, code: String },
 }
 
 /// One shipment event in the internal model.
@@ -210,6 +300,9 @@ pub struct Event {
     pub location: Option<EventLocation>,
     pub transport_call: Option<TransportCall>,
     pub documents: Vec<DocumentReference>,
+    /// The parties' own numbers for the shipment (PO, forwarder's reference …).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub references: Vec<ShipmentReference>,
     /// SMDG delay reason code, when the partner gave one.
     pub delay_reason: Option<ShortCode>,
     pub change_remark: Option<String>,
@@ -279,16 +372,23 @@ impl Event {
             .and_then(|c| c.unlocode.as_ref())
     }
 
-    /// Whether the event references this document (booking or transport document number).
+    /// Whether the event names this reference: a document number (booking, transport
+    /// document …) or a party's shipment reference (PO …).
     pub fn references(&self, reference: &str) -> bool {
         self.documents
             .iter()
             .any(|d| d.reference.as_str() == reference)
+            || self
+                .references
+                .iter()
+                .any(|r| r.reference.as_str() == reference)
     }
 
     /// Sets the location-related flags from the location's resolution and references.
     pub(crate) fn refresh_flags(&mut self) {
-        self.flags.clear();
+        // What the adapter found stays; what follows from the location is worked out again.
+        self.flags
+            .retain(|f| matches!(f, EventFlag::UnknownCode { .. }));
         if let Some(code) = self.location.as_ref().and_then(|l| l.code.as_ref()) {
             match code.status {
                 super::locations::LocationStatus::Unknown => {
@@ -308,10 +408,7 @@ impl Event {
         if self.documents.is_empty() {
             self.flags.push(EventFlag::NoDocumentReference);
         }
-        if let EventKind::Equipment {
-            equipment: Some(eq),
-            ..
-        } = &self.kind
+        if let Some(eq) = self.kind.equipment()
             && !eq.reference.check_digit_ok()
         {
             self.flags.push(EventFlag::BadCheckDigit {

@@ -110,6 +110,35 @@ pub struct PortCall {
     pub departure: TimeInfo,
     /// Equipment moves at this port (LOAD, DISC, GTIN …) with their best time.
     pub moves: Vec<EquipmentEventType>,
+    /// An inland place (depot, inland terminal, rail ramp, customer location, border
+    /// crossing, a place reached by truck, rail or barge, or one the location master has no
+    /// seaport for): reached over land or river, so
+    /// the legs to and from it are not sea-routed.
+    pub inland: bool,
+}
+
+/// DCSA facility types that are not at the quay: depot, inland terminal, rail ramp, customer
+/// location, border crossing (2.2 `BOCR`, 3.0 `BORD`), off-dock storage.
+const INLAND_FACILITIES: &[&str] = &["DEPO", "INTE", "RAMP", "CLOC", "BOCR", "BORD", "OFFD"];
+
+/// Whether an event happened inland (see [`PortCall::inland`]).
+fn inland_event(e: &super::event::Event, known_port: bool) -> bool {
+    let facility_inland = e
+        .location
+        .as_ref()
+        .and_then(|l| l.facility_type.as_ref())
+        .is_some_and(|f| INLAND_FACILITIES.contains(&f.as_str()));
+    let land_mode = e
+        .transport_call
+        .as_ref()
+        .and_then(|t| t.mode)
+        .is_some_and(|m| {
+            matches!(
+                m,
+                super::codes::ModeOfTransport::RAIL | super::codes::ModeOfTransport::TRUCK
+            )
+        });
+    !known_port || facility_inland || land_mode
 }
 
 /// The stretch of sea the shipment is on (or about to start).
@@ -235,6 +264,40 @@ fn minutes(d: Duration) -> i64 {
     d.num_minutes()
 }
 
+/// Per port call: per voyage (its key) the lowest transport call sequence number, and the
+/// earliest time there.
+type CallSequence = (Vec<(Option<String>, u32)>, Option<DateTime<Utc>>);
+
+/// The order of the port calls: by the earliest time at each, then, within each voyage,
+/// the calls it numbers put in its transport call sequence (on the places those calls hold).
+/// Sequence numbers order only the calls of one voyage: they restart on the next vessel
+/// after a transshipment.
+fn call_order(sequence: &[CallSequence]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..sequence.len()).collect();
+    order.sort_by_key(|&i| (sequence[i].1, i));
+    let mut voyages: Vec<&Option<String>> = Vec::new();
+    for (seqs, _) in sequence {
+        for (v, _) in seqs {
+            if !voyages.contains(&v) {
+                voyages.push(v);
+            }
+        }
+    }
+    let seq_in =
+        |i: usize, v: &Option<String>| sequence[i].0.iter().find(|(w, _)| w == v).map(|(_, n)| *n);
+    for v in voyages {
+        let places: Vec<usize> = (0..order.len())
+            .filter(|&p| seq_in(order[p], v).is_some())
+            .collect();
+        let mut members: Vec<usize> = places.iter().map(|&p| order[p]).collect();
+        members.sort_by_key(|&i| (seq_in(i, v), sequence[i].1, i));
+        for (p, i) in places.into_iter().zip(members) {
+            order[p] = i;
+        }
+    }
+    order
+}
+
 impl ShipmentPicture {
     /// Builds the picture from a shipment's events (see [`super::EventStore::shipment`]).
     pub fn build(
@@ -245,7 +308,9 @@ impl ShipmentPicture {
         // Port calls, keyed by the canonical code (or the code as sent for flagged ones).
         let mut calls: Vec<PortCall> = Vec::new();
         let mut index: HashMap<String, usize> = HashMap::new();
-        let mut sequence: Vec<(Option<u32>, Option<DateTime<Utc>>)> = Vec::new();
+        // Per call: the earliest time there, and per voyage the lowest transport call
+        // sequence number (carriers number the calls of each voyage from 1 again).
+        let mut sequence: Vec<CallSequence> = Vec::new();
         let mut loaded_here: Vec<(bool, bool)> = Vec::new();
         for s in events {
             let e = s.event;
@@ -270,6 +335,7 @@ impl ShipmentPicture {
                 .unlocode
                 .as_ref()
                 .map_or_else(|| code.as_sent.clone(), |c| c.to_string());
+            let here_inland = inland_event(e, master.port_of(code).is_some());
             let i = *index.entry(key).or_insert_with(|| {
                 let port = master.port_of(code);
                 calls.push(PortCall {
@@ -286,16 +352,24 @@ impl ShipmentPicture {
                     arrival: TimeInfo::default(),
                     departure: TimeInfo::default(),
                     moves: Vec::new(),
+                    inland: true,
                 });
-                sequence.push((None, None));
+                sequence.push((Vec::new(), None));
                 loaded_here.push((false, false));
                 calls.len() - 1
             });
             let call = &mut calls[i];
+            call.inland &= here_inland;
             let when = e.event_time.with_timezone(&Utc);
             let seq = &mut sequence[i];
-            if let Some(n) = e.transport_call.as_ref().and_then(|t| t.sequence) {
-                seq.0 = Some(seq.0.map_or(n, |m: u32| m.min(n)));
+            if let Some(tc) = e.transport_call.as_ref()
+                && let Some(n) = tc.sequence
+            {
+                let voyage = tc.voyage_key();
+                match seq.0.iter_mut().find(|(v, _)| *v == voyage) {
+                    Some((_, m)) => *m = (*m).min(n),
+                    None => seq.0.push((voyage, n)),
+                }
             }
             seq.1 = Some(seq.1.map_or(when, |m| m.min(when)));
             match &e.kind {
@@ -330,16 +404,13 @@ impl ShipmentPicture {
                         call.status = CallStatus::InPort.max_with(call.status);
                     }
                 }
-                EventKind::Shipment { .. } => {}
+                EventKind::Shipment { .. }
+                | EventKind::Iot { .. }
+                | EventKind::Reefer { .. }
+                | EventKind::Unrecognised { .. } => {}
             }
         }
-        // Order: transport call sequence where every call has one, else time.
-        let mut order: Vec<usize> = (0..calls.len()).collect();
-        if sequence.iter().all(|s| s.0.is_some()) {
-            order.sort_by_key(|&i| (sequence[i].0, sequence[i].1));
-        } else {
-            order.sort_by_key(|&i| sequence[i].1);
-        }
+        let order = call_order(&sequence);
         let mut calls: Vec<PortCall> = order.iter().map(|&i| calls[i].clone()).collect();
         let loaded_here: Vec<(bool, bool)> = order.iter().map(|&i| loaded_here[i]).collect();
         let last = calls.len().saturating_sub(1);
@@ -389,6 +460,8 @@ impl ShipmentPicture {
             _ => None,
         };
         if let (Some(leg), Some(router)) = (current_leg.as_mut(), options.router)
+            && !calls[leg.from].inland
+            && !calls[leg.to].inland
             && let (Some(a), Some(b)) = (calls[leg.from].position, calls[leg.to].position)
         {
             leg.route = router
@@ -606,5 +679,36 @@ fn label(kind: &EventKind) -> String {
             Some(d) => format!("{} {}", d.label(), code.label().to_lowercase()),
             None => format!("Shipment {}", code.label().to_lowercase()),
         },
+        EventKind::Iot {
+            detail: Some(d), ..
+        } => format!("Container {}", d.label().to_lowercase()),
+        EventKind::Iot { code, .. } => format!("Container device {}", code.label().to_lowercase()),
+        EventKind::Reefer { code, reading, .. } => {
+            let what = format!("Reefer {}", code.label().to_lowercase());
+            match reading.as_ref().and_then(reefer_temperature) {
+                Some(t) => format!("{what}: {t}"),
+                None => what,
+            }
+        }
+        EventKind::Unrecognised { event_type, code } => {
+            format!("{} {code} (code not in the DCSA list)", event_type.label())
+        }
+    }
+}
+
+/// A reefer's temperature as the timeline shows it: the first probe (else ambient), and the
+/// setpoint, e.g. `4.5 °C (set 5 °C)`.
+fn reefer_temperature(r: &super::event::ReeferReading) -> Option<String> {
+    let unit = r.unit.map_or("", |u| u.label());
+    let measured = r.probes.first().or(r.ambient.as_ref());
+    match (measured, r.setpoint) {
+        (Some(m), Some(s)) => Some(format!(
+            "{} {unit} (set {} {unit})",
+            m.normalize(),
+            s.normalize()
+        )),
+        (Some(m), None) => Some(format!("{} {unit}", m.normalize())),
+        (None, Some(s)) => Some(format!("set {} {unit}", s.normalize())),
+        (None, None) => None,
     }
 }

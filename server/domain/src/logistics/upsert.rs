@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, FixedOffset, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::event::{Event, EventKey, EventKind, FeedItem, Retraction};
+use super::event::{Event, EventKey, EventKind, FeedItem, Retraction, TransportCall};
 
 /// The earliest version of an event ever seen (by update time): for an estimate, the first
 /// estimate, against which the picture measures how far the ETA moved.
@@ -265,41 +265,126 @@ impl EventStore {
         self.len() == 0
     }
 
-    /// The live events of one shipment, with their first versions: those referencing the
-    /// booking or transport document number, plus events without any document reference
-    /// about a container that such an event names.
+    /// The live events of one shipment, with their first versions.
+    ///
+    /// `reference` is a document number (booking, bill of lading), a party reference (PO,
+    /// order number) or a container number. The shipment is every event naming it, and
+    /// - the moves without any document of the containers those events name, within the
+    ///   containers' cycle for this shipment: not more than [`CYCLE_MARGIN_DAYS`] before the
+    ///   first or after the last event naming the container, and never across an event of
+    ///   the same container for another document (a reused container's old moves stay out);
+    /// - the vessel events without any document of the voyages those events travel on
+    ///   (same vessel and voyage), at the ports the shipment calls at.
+    ///
+    /// A container number with no event naming it as a document stands for the shipment of
+    /// the document its latest move names, or for the container's own moves when none does.
     pub fn shipment(&self, reference: &str) -> Vec<ShipmentEvent<'_>> {
-        let containers: Vec<&str> = self
-            .events()
-            .filter(|e| e.references(reference))
-            .filter_map(container_of)
-            .collect();
-        self.entries
-            .values()
-            .filter_map(|entry| match entry {
+        let reference = reference.trim();
+        let live = || {
+            self.entries.values().filter_map(|entry| match entry {
                 Entry::Live { event, first } => Some(ShipmentEvent {
                     event,
                     first: *first,
                 }),
                 Entry::Retracted { .. } => None,
             })
+        };
+        let named: Vec<&Event> = self.events().filter(|e| e.references(reference)).collect();
+        if named.is_empty() {
+            let document = self
+                .events()
+                .filter(|e| container_of(e) == Some(reference) && !e.documents.is_empty())
+                .max_by_key(|e| (e.event_time, e.updated_time))
+                .and_then(|e| e.documents.first())
+                .map(|d| d.reference.as_str().to_owned());
+            return match document {
+                Some(d) if d != reference => self.shipment(&d),
+                _ => live()
+                    .filter(|s| container_of(s.event) == Some(reference))
+                    .collect(),
+            };
+        }
+        // Each container's span in this shipment.
+        let mut spans: BTreeMap<&str, (DateTime<Utc>, DateTime<Utc>)> = BTreeMap::new();
+        for e in &named {
+            if let Some(c) = container_of(e) {
+                let t = e.event_time.with_timezone(&Utc);
+                let span = spans.entry(c).or_insert((t, t));
+                span.0 = span.0.min(t);
+                span.1 = span.1.max(t);
+            }
+        }
+        // Moves of those containers for other documents bound the cycle.
+        let mut bounds: BTreeMap<&str, CycleBounds> = BTreeMap::new();
+        for e in self.events() {
+            let Some(c) = container_of(e) else { continue };
+            let Some(&(start, end)) = spans.get(c) else {
+                continue;
+            };
+            if e.documents.is_empty() || e.references(reference) {
+                continue;
+            }
+            let t = e.event_time.with_timezone(&Utc);
+            let b = bounds.entry(c).or_default();
+            if t < start {
+                b.0 = Some(b.0.map_or(t, |x: DateTime<Utc>| x.max(t)));
+            } else if t > end {
+                b.1 = Some(b.1.map_or(t, |x: DateTime<Utc>| x.min(t)));
+            }
+        }
+        let margin = chrono::Duration::days(CYCLE_MARGIN_DAYS);
+        let in_cycle = |e: &Event| -> bool {
+            let Some(c) = container_of(e) else {
+                return false;
+            };
+            let Some(&(start, end)) = spans.get(c) else {
+                return false;
+            };
+            let t = e.event_time.with_timezone(&Utc);
+            let (before, after) = bounds.get(c).copied().unwrap_or_default();
+            t >= start - margin
+                && t <= end + margin
+                && before.is_none_or(|b| t > b)
+                && after.is_none_or(|a| t < a)
+        };
+        let voyages: Vec<String> = named
+            .iter()
+            .filter_map(|e| {
+                e.transport_call
+                    .as_ref()
+                    .and_then(TransportCall::voyage_key)
+            })
+            .collect();
+        let ports: Vec<&str> = named
+            .iter()
+            .filter_map(|e| e.unlocode().map(|u| u.as_str()))
+            .collect();
+        let on_voyage = |e: &Event| -> bool {
+            matches!(e.kind, EventKind::Transport { .. })
+                && e.transport_call
+                    .as_ref()
+                    .and_then(TransportCall::voyage_key)
+                    .is_some_and(|k| voyages.contains(&k))
+                && e.unlocode().is_some_and(|u| ports.contains(&u.as_str()))
+        };
+        live()
             .filter(|s| {
                 s.event.references(reference)
-                    || (s.event.documents.is_empty()
-                        && container_of(s.event).is_some_and(|c| containers.contains(&c)))
+                    || (s.event.documents.is_empty() && (in_cycle(s.event) || on_voyage(s.event)))
             })
             .collect()
     }
 }
 
+/// The moves of a container for other documents just before and just after a shipment's.
+type CycleBounds = (Option<DateTime<Utc>>, Option<DateTime<Utc>>);
+
+/// How far before its first, or after its last, event naming a shipment a container's
+/// document-less moves still count as that shipment's (empty pick-up, return).
+pub const CYCLE_MARGIN_DAYS: i64 = 30;
+
 fn container_of(e: &Event) -> Option<&str> {
-    match &e.kind {
-        EventKind::Equipment {
-            equipment: Some(eq),
-            ..
-        } => Some(eq.reference.as_str()),
-        _ => None,
-    }
+    e.kind.equipment().map(|eq| eq.reference.as_str())
 }
 
 /// A live event of a shipment with the earliest version seen of it.

@@ -78,10 +78,10 @@ fn count(n: usize) -> i32 {
     i32::try_from(n).unwrap_or(i32::MAX)
 }
 
-fn entry_refs(entry: &Entry) -> Vec<(String, &'static str)> {
+fn entry_refs(entry: &Entry) -> Vec<(String, String)> {
     entry
         .event()
-        .map(links::event_references)
+        .map(links::stored_references)
         .unwrap_or_default()
 }
 
@@ -240,7 +240,7 @@ pub async fn ingest<C: ConnectionTrait + TransactionTrait>(
                 shipment_event_ref::ActiveModel {
                     shipment_event_id: Set(row_id),
                     reference: Set(reference.clone()),
-                    kind: Set((*kind).to_owned()),
+                    kind: Set(kind.clone()),
                 }
             }))
             .exec(&txn)
@@ -251,7 +251,17 @@ pub async fn ingest<C: ConnectionTrait + TransactionTrait>(
 
     // Linked orders follow the feed where the source is trusted to move them.
     if source.moves_orders && !report.references.is_empty() {
-        let orders = links::orders_naming(&txn, &report.references).await?;
+        // A vessel event naming no document is about the shipments on its voyage.
+        let bare_voyages: BTreeSet<String> = changed
+            .iter()
+            .filter_map(|k| entries.get(k).and_then(|e| e.event()))
+            .filter(|e| links::is_bare_vessel_event(e))
+            .filter_map(|e| e.transport_call.as_ref().and_then(|t| t.voyage_key()))
+            .collect();
+        let on_voyage = links::shipments_on_voyages(&txn, &bare_voyages).await?;
+        let mut lookup = report.references.clone();
+        lookup.extend(on_voyage.values().flatten().cloned());
+        let orders = links::orders_naming(&txn, &lookup).await?;
         for order in orders {
             let pol = order.port_of_loading.as_deref();
             let pod = Some(
@@ -261,6 +271,11 @@ pub async fn ingest<C: ConnectionTrait + TransactionTrait>(
                     .unwrap_or(order.ship_to_port.as_str()),
             );
             let order_refs: BTreeSet<String> = links::references_of(&order);
+            let voyages: BTreeSet<&String> = on_voyage
+                .iter()
+                .filter(|(_, refs)| !refs.is_disjoint(&order_refs))
+                .map(|(v, _)| v)
+                .collect();
             let target = changed
                 .iter()
                 .filter_map(|k| entries.get(k).and_then(|e| e.event()))
@@ -268,6 +283,11 @@ pub async fn ingest<C: ConnectionTrait + TransactionTrait>(
                     links::event_references(e)
                         .iter()
                         .any(|(r, _)| order_refs.contains(r))
+                        || (links::is_bare_vessel_event(e)
+                            && e.transport_call
+                                .as_ref()
+                                .and_then(|t| t.voyage_key())
+                                .is_some_and(|k| voyages.contains(&k)))
                 })
                 .filter_map(|e| links::status_reached(e, pol, pod, master))
                 .max_by_key(|s| s.position());

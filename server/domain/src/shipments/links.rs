@@ -12,8 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::entities::{order, order_reference};
 use crate::logistics::codes::{
-    DocumentType, EquipmentEventType, EventClassifier, MovementType, ShipmentEventType,
-    TransportEventType,
+    EquipmentEventType, EventClassifier, MovementType, ShipmentEventType, TransportEventType,
 };
 use crate::logistics::{Event, EventKind, LocationMaster};
 use crate::trade::order::OrderStatus;
@@ -21,23 +20,96 @@ use crate::trade::store::{self, Caller};
 use crate::trade::{Party, Source};
 use crate::{DomainError, DomainResult};
 
-/// The references an event names: its documents and its container.
-pub fn event_references(e: &Event) -> Vec<(String, &'static str)> {
-    let mut refs: Vec<(String, &'static str)> = e
+/// The references an event names, with their kind: its documents (`BKG`, `TRD` …), the
+/// parties' shipment references (`PO`, `FF` …) and its container (`EQ`). An order is found
+/// by these.
+pub fn event_references(e: &Event) -> Vec<(String, String)> {
+    let mut refs: Vec<(String, String)> = e
         .documents
         .iter()
-        .map(|d| (d.reference.as_str().to_owned(), d.kind.as_str()))
+        .map(|d| (d.reference.as_str().to_owned(), d.kind.as_str().to_owned()))
+        .chain(
+            e.references
+                .iter()
+                .map(|r| (r.reference.as_str().to_owned(), r.kind.as_str().to_owned())),
+        )
         .collect();
-    if let EventKind::Equipment {
-        equipment: Some(eq),
-        ..
-    } = &e.kind
-    {
-        refs.push((eq.reference.as_str().to_owned(), "EQ"));
+    if let Some(eq) = e.kind.equipment() {
+        refs.push((eq.reference.as_str().to_owned(), "EQ".to_owned()));
     }
     refs.sort();
     refs.dedup_by(|a, b| a.0 == b.0);
     refs
+}
+
+/// The index kind of a vessel event that names no document, under its voyage
+/// ([`crate::logistics::TransportCall::voyage_key`]): it joins the shipments on that voyage.
+pub const VOYAGE_EVENT_KIND: &str = "VOY";
+/// The index kind of a shipment's event under the voyage it travels on: how a vessel event
+/// naming no document finds the shipments (and orders) it is about.
+pub const ON_VOYAGE_KIND: &str = "VOYREF";
+
+/// Whether an event is a vessel event naming no document or party reference.
+pub fn is_bare_vessel_event(e: &Event) -> bool {
+    e.documents.is_empty()
+        && e.references.is_empty()
+        && matches!(e.kind, EventKind::Transport { .. })
+}
+
+/// What an event is indexed under: [`event_references`], and its voyage — as
+/// [`VOYAGE_EVENT_KIND`] for a vessel event naming nothing else, as [`ON_VOYAGE_KIND`] for an
+/// event of a shipment.
+pub fn stored_references(e: &Event) -> Vec<(String, String)> {
+    let mut refs = event_references(e);
+    if let Some(key) = e.transport_call.as_ref().and_then(|t| t.voyage_key()) {
+        if is_bare_vessel_event(e) {
+            refs.push((key, VOYAGE_EVENT_KIND.to_owned()));
+        } else if !refs.is_empty() {
+            refs.push((key, ON_VOYAGE_KIND.to_owned()));
+        }
+    }
+    refs
+}
+
+/// Per voyage: the references of the shipments on it (what their events travelling on it
+/// name — booking, B/L, container, PO …).
+pub async fn shipments_on_voyages<C: ConnectionTrait>(
+    db: &C,
+    voyages: &BTreeSet<String>,
+) -> DomainResult<std::collections::BTreeMap<String, BTreeSet<String>>> {
+    use crate::entities::shipment_event_ref;
+    let mut out: std::collections::BTreeMap<String, BTreeSet<String>> = Default::default();
+    if voyages.is_empty() {
+        return Ok(out);
+    }
+    let on: Vec<shipment_event_ref::Model> = shipment_event_ref::Entity::find()
+        .filter(shipment_event_ref::Column::Kind.eq(ON_VOYAGE_KIND))
+        .filter(shipment_event_ref::Column::Reference.is_in(voyages.iter().cloned()))
+        .all(db)
+        .await?;
+    let mut voyage_of: std::collections::HashMap<uuid::Uuid, Vec<String>> = Default::default();
+    for r in on {
+        voyage_of
+            .entry(r.shipment_event_id)
+            .or_default()
+            .push(r.reference);
+    }
+    let ids: Vec<uuid::Uuid> = voyage_of.keys().copied().collect();
+    for chunk in ids.chunks(500) {
+        let named = shipment_event_ref::Entity::find()
+            .filter(shipment_event_ref::Column::ShipmentEventId.is_in(chunk.iter().copied()))
+            .filter(shipment_event_ref::Column::Kind.is_not_in([VOYAGE_EVENT_KIND, ON_VOYAGE_KIND]))
+            .all(db)
+            .await?;
+        for r in named {
+            for v in voyage_of.get(&r.shipment_event_id).into_iter().flatten() {
+                out.entry(v.clone())
+                    .or_default()
+                    .insert(r.reference.clone());
+            }
+        }
+    }
+    Ok(out)
 }
 
 fn same_port(master: &LocationMaster, event: &Event, port: Option<&str>) -> bool {
@@ -92,9 +164,9 @@ pub fn status_reached(
         } if at_discharge => Some(OrderStatus::Arrived),
         EventKind::Shipment {
             code: ShipmentEventType::RELS,
-            document_type: Some(DocumentType::CUS),
+            document_type: Some(d),
             ..
-        } => Some(OrderStatus::ExportCleared),
+        } if d.is_customs_clearance() => Some(OrderStatus::ExportCleared),
         _ => None,
     }
 }

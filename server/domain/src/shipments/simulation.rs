@@ -1,6 +1,6 @@
 //! The demo voyage (`server simulate-voyage`): a realistic, time-compressed voyage of one
-//! order's container from its port of loading through a transshipment at Cai Mep to its port
-//! of discharge, as DCSA 3.0 event bodies — a plan, estimates revised with a delay, and the
+//! order's container from its port of loading through a transshipment at Cai Mep (Singapore
+//! when the order itself loads or discharges at Cai Mep) to its port of discharge, as DCSA 3.0 event bodies — a plan, estimates revised with a delay, and the
 //! actual moves. Every event says it is a simulation (`changeRemark`, and an event ID that
 //! starts with `sim-`). The player posts them through the signed webhook like any carrier.
 
@@ -9,6 +9,8 @@ use serde_json::{Value, json};
 
 /// The transshipment port (Cai Mep, Vietnam).
 pub const TRANSSHIPMENT: &str = "VNCMT";
+/// The transshipment port when the voyage starts or ends at Cai Mep (Singapore).
+pub const OTHER_TRANSSHIPMENT: &str = "SGSIN";
 /// Where the voyage starts when the order names no port of loading (Shanghai Yangshan).
 pub const DEFAULT_ORIGIN: &str = "CNYSA";
 /// Where it ends when the order names no port of discharge (Port Klang).
@@ -67,6 +69,16 @@ fn time(t: DateTime<Utc>) -> String {
 }
 
 impl Voyage {
+    /// Where the container changes vessel: Cai Mep, or Singapore when the voyage itself
+    /// starts or ends at Cai Mep (a port is never its own transshipment).
+    pub fn hub(&self) -> &'static str {
+        if self.origin == TRANSSHIPMENT || self.destination == TRANSSHIPMENT {
+            OTHER_TRANSSHIPMENT
+        } else {
+            TRANSSHIPMENT
+        }
+    }
+
     #[expect(
         clippy::too_many_arguments,
         reason = "one event's facts, named at each call"
@@ -125,11 +137,7 @@ impl Voyage {
     /// `i` (the player passes the wall clock, so later steps always win).
     pub fn steps(&self, updated: impl Fn(usize) -> DateTime<Utc>) -> Vec<Step> {
         let d = |days: i64, hours: i64| self.start + Duration::days(days) + Duration::hours(hours);
-        let (o, t, z) = (
-            self.origin.as_str(),
-            TRANSSHIPMENT,
-            self.destination.as_str(),
-        );
+        let (o, t, z) = (self.origin.as_str(), self.hub(), self.destination.as_str());
         let none = json!({});
         let body = |events: Vec<Value>| json!({ "events": events });
         let mut steps = Vec::new();
@@ -391,5 +399,34 @@ mod tests {
             .collect();
         assert_eq!(ports, ["CNYSA", "VNCMT", "MYPKG"]);
         assert!(picture.arrived);
+    }
+
+    #[test]
+    fn a_voyage_from_cai_mep_changes_vessel_at_singapore() {
+        let v = Voyage {
+            reference: "BK-SIM-2".into(),
+            container: "ABCU1234560".into(),
+            origin: "VNCMT".into(),
+            destination: "JPTYO".into(),
+            start: Utc::now(),
+            id_prefix: "sim-ORD-2".into(),
+        };
+        assert_eq!(v.hub(), "SGSIN");
+        let at: Vec<String> = v
+            .steps(|_| Utc::now())
+            .iter()
+            .flat_map(|s| s.body["events"].as_array().cloned().unwrap_or_default())
+            .filter_map(|e| {
+                e["eventLocation"]["UNLocationCode"]
+                    .as_str()
+                    .map(str::to_owned)
+            })
+            .collect();
+        assert!(at.iter().any(|p| p == "SGSIN"), "{at:?}");
+        let cai_mep = Voyage {
+            origin: "CNYSA".into(),
+            ..v
+        };
+        assert_eq!(cai_mep.hub(), "VNCMT");
     }
 }

@@ -15,7 +15,7 @@ use hmac::{Hmac, Mac};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    QuerySelect, Set, TransactionSession, TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
 use sha2::Sha256;
@@ -25,7 +25,7 @@ use crate::auth::audit::{self, Actor, AuditEntry};
 use crate::auth::secret::random_bytes;
 use crate::entities::{feed_delivery, feed_source};
 use crate::logistics::{PartnerProfile, SourceId};
-use crate::private_file::{open_permissions, write_private_file};
+use crate::private_file::load_or_create_key;
 use crate::{DomainError, DomainResult};
 
 /// Where the feed key lives under the data directory.
@@ -106,37 +106,24 @@ impl FeedKeys {
     /// Loads `<data_dir>/keys/feed-secrets.key`, creating it (mode 0600) on first use. A file
     /// others can read, or one that is not 64 hex digits, is refused with its path.
     pub fn load_or_create(data_dir: &Path) -> DomainResult<Self> {
-        let path = data_dir.join(FEED_KEY_FILE);
-        let shown = path.display().to_string();
-        let io = |e: std::io::Error| DomainError::Storage(format!("{shown}: {e}"));
-        if path.exists() {
-            if let Some(mode) = open_permissions(&path).map_err(io)? {
-                return Err(DomainError::Storage(format!(
-                    "{shown} can be read by others (mode {mode:o}); make it 0600"
-                )));
-            }
-            let text = Zeroizing::new(std::fs::read_to_string(&path).map_err(io)?);
-            let bytes = Zeroizing::new(hex::decode(text.trim()).unwrap_or_default());
-            let key: [u8; 32] = bytes.as_slice().try_into().map_err(|_| {
-                DomainError::Storage(format!("{shown} is damaged: expected 64 hex digits"))
-            })?;
-            Ok(Self::from_bytes(key))
-        } else {
-            let key = random_bytes::<32>();
-            let mut text = Zeroizing::new(hex::encode(key));
-            text.push('\n');
-            write_private_file(&path, text.as_bytes()).map_err(io)?;
-            Ok(Self::from_bytes(key))
-        }
+        let key = load_or_create_key(&data_dir.join(FEED_KEY_FILE), "feed secrets key")
+            .map_err(|e| DomainError::Storage(e.to_string()))?;
+        Ok(Self { key })
+    }
+
+    /// A key for one purpose: HMAC-SHA256 of `label` under the key file's key.
+    pub(crate) fn derive(&self, label: &[u8]) -> Zeroizing<[u8; 32]> {
+        let mut mac = Hmac::<Sha256>::new_from_slice(self.key.as_slice())
+            .unwrap_or_else(|_| unreachable!("HMAC takes keys of any length"));
+        mac.update(label);
+        Zeroizing::new(mac.finalize().into_bytes().into())
     }
 
     /// The shared secret of a source with `salt`, base64 as exchanged with the partner.
     pub fn secret(&self, salt: &str) -> Zeroizing<String> {
-        let mut mac = Hmac::<Sha256>::new_from_slice(self.key.as_slice())
-            .unwrap_or_else(|_| unreachable!("HMAC takes keys of any length"));
-        mac.update(b"portfront feed secret v1\0");
-        mac.update(salt.as_bytes());
-        let bytes = Zeroizing::new(mac.finalize().into_bytes());
+        let label =
+            Zeroizing::new([b"portfront feed secret v1\0".as_slice(), salt.as_bytes()].concat());
+        let bytes = self.derive(&label);
         Zeroizing::new(base64::engine::general_purpose::STANDARD.encode(bytes.as_slice()))
     }
 }
@@ -162,7 +149,7 @@ pub struct FeedSource {
 }
 
 impl FeedSource {
-    fn from_model(m: feed_source::Model) -> Self {
+    pub(crate) fn from_model(m: feed_source::Model) -> Self {
         Self {
             id: m.id,
             kind: FeedKind::parse(&m.kind).unwrap_or(FeedKind::Dcsa3),
@@ -222,6 +209,8 @@ pub struct NewFeed<'a> {
     /// EDIFACT partner profile (TOML); empty for the default.
     pub profile: &'a str,
     pub moves_orders: bool,
+    /// How a `dcsa-poll` source is polled (required for that kind, refused for the others).
+    pub poll: Option<super::polling::PollSettings>,
 }
 
 /// Checks a source name: the `{source}` of a URL path, so lower-case letters, digits and
@@ -258,7 +247,7 @@ fn check_profile(kind: FeedKind, profile: &str) -> DomainResult<Option<String>> 
 }
 
 /// Creates a source; its secret is returned this once.
-pub async fn create<C: ConnectionTrait>(
+pub async fn create<C: ConnectionTrait + TransactionTrait>(
     db: &C,
     keys: &FeedKeys,
     new: &NewFeed<'_>,
@@ -268,13 +257,25 @@ pub async fn create<C: ConnectionTrait>(
     let name = validate_name(new.name)?;
     let kind = FeedKind::parse(new.kind)
         .ok_or_else(|| DomainError::invalid("kind", "choose dcsa2, dcsa3, edifact or dcsa-poll"))?;
-    if kind == FeedKind::DcsaPoll {
-        return Err(DomainError::invalid(
-            "kind",
-            "polled DCSA sources are not available yet; create a dcsa3 webhook source and have the publisher push to it",
-        ));
-    }
+    let poll = match (kind, &new.poll) {
+        (FeedKind::DcsaPoll, Some(p)) => Some(p.checked()?),
+        (FeedKind::DcsaPoll, None) => {
+            return Err(DomainError::invalid(
+                "kind",
+                "a polled source needs the publisher's events address, token endpoint and client credentials; create it in the admin panel (Logistics)",
+            ));
+        }
+        (_, Some(_)) => {
+            return Err(DomainError::invalid(
+                "kind",
+                "polling settings apply to dcsa-poll sources only",
+            ));
+        }
+        (_, None) => None,
+    };
     let profile = check_profile(kind, new.profile)?;
+    let txn = db.begin().await?;
+    let db = &txn;
     if feed_source::Entity::find()
         .filter(feed_source::Column::Name.eq(&name))
         .one(db)
@@ -318,6 +319,10 @@ pub async fn create<C: ConnectionTrait>(
         now,
     )
     .await?;
+    if let Some(p) = &poll {
+        super::polling::insert(db, keys, model.id, p, now).await?;
+    }
+    txn.commit().await?;
     let source = FeedSource::from_model(model);
     let secret = source.secret(keys);
     Ok(CreatedFeed { source, secret })
@@ -491,9 +496,24 @@ pub async fn detail<C: ConnectionTrait>(
         .into_iter()
         .map(delivery_row)
         .collect();
+    let poll = super::polling::settings_of(db, &source)
+        .await?
+        .map(|p| crate::views::FeedPollRow {
+            events_url: p.events_url,
+            token_url: p.token_url,
+            client_id: p.client_id,
+            interval_seconds: p.interval_seconds,
+            resuming_cursor: p.cursor.is_some(),
+            updated_since: p.updated_min.map(crate::views::time_text),
+            last_poll_at: p.last_poll_at.map(crate::views::time_text),
+            next_poll_at: crate::views::time_text(p.next_poll_at),
+            failures: p.failures,
+            last_error: p.last_error,
+        });
     Ok(crate::views::FeedDetail {
         feed: source.row(),
         deliveries,
+        poll,
     })
 }
 

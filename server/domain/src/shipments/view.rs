@@ -6,7 +6,9 @@
 use std::collections::BTreeSet;
 
 use chrono::{DateTime, FixedOffset, Utc};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter};
+
+use super::links;
 use serde::Serialize;
 
 use crate::DomainResult;
@@ -23,13 +25,22 @@ use crate::trade::views::{
     ShipmentPosition, ShipmentTimes,
 };
 
-/// The stored entries of a shipment: events naming `reference`, and the container events
-/// without documents of the containers those events name.
-pub async fn load_entries<C: ConnectionTrait>(
-    db: &C,
-    reference: &str,
-) -> DomainResult<Vec<shipment_event::Model>> {
+/// A shipment's stored rows, and every reference whose change can change it.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub rows: Vec<shipment_event::Model>,
+    /// The reference asked for, the documents, containers and party references its events
+    /// name, and the voyages they travel on: a stored change naming any of them may change
+    /// the shipment (the live stream listens for them).
+    pub covers: BTreeSet<String>,
+}
+
+/// The stored entries of a shipment: events naming `reference`, and — one hop further — the
+/// events of the documents and containers those events name, and the vessel events naming no
+/// document of the voyages they travel on. [`EventStore::shipment`] then picks what belongs.
+pub async fn load<C: ConnectionTrait>(db: &C, reference: &str) -> DomainResult<Loaded> {
     let reference = reference.trim();
+    let mut covers = BTreeSet::from([reference.to_owned()]);
     let direct: BTreeSet<uuid::Uuid> = shipment_event_ref::Entity::find()
         .filter(shipment_event_ref::Column::Reference.eq(reference))
         .all(db)
@@ -38,24 +49,43 @@ pub async fn load_entries<C: ConnectionTrait>(
         .map(|r| r.shipment_event_id)
         .collect();
     if direct.is_empty() {
-        return Ok(Vec::new());
+        return Ok(Loaded {
+            rows: Vec::new(),
+            covers,
+        });
     }
-    // One hop: the containers and documents those events name (a booking's container moves
-    // without documents; a container's booking and its vessel events).
-    let named: BTreeSet<String> = shipment_event_ref::Entity::find()
+    let mut named: BTreeSet<String> = BTreeSet::new();
+    let mut voyages: BTreeSet<String> = BTreeSet::new();
+    for r in shipment_event_ref::Entity::find()
         .filter(shipment_event_ref::Column::ShipmentEventId.is_in(direct.iter().copied()))
         .all(db)
         .await?
-        .into_iter()
-        .map(|r| r.reference)
-        .filter(|r| r != reference)
-        .collect();
+    {
+        if r.reference == reference {
+            continue;
+        }
+        match r.kind.as_str() {
+            links::ON_VOYAGE_KIND | links::VOYAGE_EVENT_KIND => voyages.insert(r.reference),
+            _ => named.insert(r.reference),
+        };
+    }
+    covers.extend(named.iter().cloned());
+    covers.extend(voyages.iter().cloned());
     let mut ids = direct;
     let named: Vec<String> = named.into_iter().take(50).collect();
-    if !named.is_empty() {
+    let voyages: Vec<String> = voyages.into_iter().take(20).collect();
+    if !named.is_empty() || !voyages.is_empty() {
         ids.extend(
             shipment_event_ref::Entity::find()
-                .filter(shipment_event_ref::Column::Reference.is_in(named))
+                .filter(
+                    Condition::any()
+                        .add(shipment_event_ref::Column::Reference.is_in(named))
+                        .add(
+                            Condition::all()
+                                .add(shipment_event_ref::Column::Reference.is_in(voyages))
+                                .add(shipment_event_ref::Column::Kind.eq(links::VOYAGE_EVENT_KIND)),
+                        ),
+                )
                 .all(db)
                 .await?
                 .into_iter()
@@ -72,7 +102,7 @@ pub async fn load_entries<C: ConnectionTrait>(
                 .await?,
         );
     }
-    Ok(rows)
+    Ok(Loaded { rows, covers })
 }
 
 fn entries_of(rows: &[shipment_event::Model]) -> Vec<(EventKey, Entry)> {
@@ -90,13 +120,22 @@ fn entries_of(rows: &[shipment_event::Model]) -> Vec<(EventKey, Entry)> {
 }
 
 fn container_of(e: &Event) -> Option<&str> {
-    match &e.kind {
-        EventKind::Equipment {
-            equipment: Some(eq),
-            ..
-        } => Some(eq.reference.as_str()),
-        _ => None,
-    }
+    e.kind.equipment().map(|eq| eq.reference.as_str())
+}
+
+/// A reefer reading's value with its unit (`-17.8 °C`).
+fn reefer(
+    e: &Event,
+    pick: impl Fn(&crate::logistics::event::ReeferReading) -> Option<&rust_decimal::Decimal>,
+) -> Option<String> {
+    let EventKind::Reefer {
+        reading: Some(r), ..
+    } = &e.kind
+    else {
+        return None;
+    };
+    let unit = r.unit.map_or("", |u| u.label());
+    pick(r).map(|v| format!("{} {unit}", v.normalize()).trim_end().to_owned())
 }
 
 fn rfc3339(t: &DateTime<FixedOffset>) -> String {
@@ -172,30 +211,7 @@ pub fn build(
 ) -> Option<ShipmentDocument> {
     let reference = reference.trim();
     let store = EventStore::from_entries(entries_of(rows));
-    let mut events: Vec<ShipmentEvent<'_>> = store.shipment(reference);
-    if events.is_empty() {
-        // A container number: the shipment of the first document its moves name, else the
-        // container's own events.
-        let document = store
-            .events()
-            .filter(|e| container_of(e) == Some(reference))
-            .flat_map(|e| e.documents.iter().map(|d| d.reference.as_str().to_owned()))
-            .min();
-        events = match document {
-            Some(d) => store.shipment(&d),
-            None => store
-                .entries()
-                .filter_map(|(_, entry)| match entry {
-                    Entry::Live { event, first } => Some(ShipmentEvent {
-                        event,
-                        first: *first,
-                    }),
-                    Entry::Retracted { .. } => None,
-                })
-                .filter(|s| container_of(s.event) == Some(reference))
-                .collect(),
-        };
-    }
+    let events: Vec<ShipmentEvent<'_>> = store.shipment(reference);
     if events.is_empty() {
         return None;
     }
@@ -258,6 +274,8 @@ pub fn build(
                     .and_then(|e| e.delay_reason.as_ref().map(|d| d.as_str().to_owned())),
                 remark: e.and_then(|e| e.change_remark.clone()),
                 flags: e.map(flag_names).unwrap_or_default(),
+                temperature: e.and_then(|e| reefer(e, |r| r.probes.first().or(r.ambient.as_ref()))),
+                setpoint: e.and_then(|e| reefer(e, |r| r.setpoint.as_ref())),
             }
         })
         .collect();
@@ -283,6 +301,7 @@ pub fn build(
                 lat: c.position.map(|p| p.lat),
                 lon: c.position.map(|p| p.lon),
                 role: snake(&c.role),
+                inland: c.inland,
                 status: snake(&c.status),
                 arrival: times(&c.arrival),
                 departure: times(&c.departure),
@@ -321,8 +340,9 @@ fn route_geojson(
     let mut features = Vec::new();
     for (i, pair) in picture.port_calls.windows(2).enumerate() {
         let (a, b) = (&pair[0], &pair[1]);
+        let by_sea = !a.inland && !b.inland;
         let lane = match (router, a.unlocode.as_ref(), b.unlocode.as_ref()) {
-            (Some(r), Some(from), Some(to)) => r
+            (Some(r), Some(from), Some(to)) if by_sea => r
                 .route_ports(from, to, master, &RouteOptions::default())
                 .ok()
                 .map(|route| {
@@ -347,7 +367,12 @@ fn route_geojson(
         features.push(serde_json::json!({
             "type": "Feature",
             "geometry": {"type": "LineString", "coordinates": points},
-            "properties": {"from": i, "to": i + 1, "state": state},
+            "properties": {
+                "from": i,
+                "to": i + 1,
+                "state": state,
+                "mode": if by_sea { "sea" } else { "land" },
+            },
         }));
     }
     if let Some(p) = &picture.position {
@@ -367,7 +392,19 @@ pub async fn shipment<C: ConnectionTrait>(
     master: &LocationMaster,
     now: DateTime<Utc>,
 ) -> DomainResult<Option<ShipmentDocument>> {
-    let rows = load_entries(db, reference).await?;
+    Ok(shipment_covering(db, reference, master, now).await?.0)
+}
+
+/// The shipment under `reference`, and the references whose changes can change it
+/// ([`Loaded::covers`]).
+pub async fn shipment_covering<C: ConnectionTrait>(
+    db: &C,
+    reference: &str,
+    master: &LocationMaster,
+    now: DateTime<Utc>,
+) -> DomainResult<(Option<ShipmentDocument>, BTreeSet<String>)> {
+    let loaded = load(db, reference).await?;
     let router = SeaRouter::embedded().ok();
-    Ok(build(reference, &rows, master, router, now))
+    let document = build(reference, &loaded.rows, master, router, now);
+    Ok((document, loaded.covers))
 }

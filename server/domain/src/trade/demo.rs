@@ -440,7 +440,7 @@ pub async fn seed<C: ConnectionTrait + TransactionTrait>(
             vec![("PF-FU-3020", 120, ""), ("PF-FU-3060", 60, "")],
             "BGT-2026-0912",
             "HL-INV-2026-0311",
-            "MEDU4471203\nVNCMT-BKG-778120",
+            "MEDU4471207\nVNCMT-BKG-778120",
         ),
         (
             vec![("PF-TX-2020", 6000, "")],

@@ -477,6 +477,9 @@ pub struct ShipmentPort {
     pub status: String,
     pub arrival: ShipmentTimes,
     pub departure: ShipmentTimes,
+    /// A depot, inland terminal or other place off the sea lanes (reached over land).
+    #[serde(default)]
+    pub inland: bool,
 }
 
 /// The expected arrival at the next port, and how far it moved since the first estimate.
@@ -518,9 +521,9 @@ pub struct ShipmentMilestone {
     /// The feed source that sent it.
     pub source: String,
     pub event_id: String,
-    /// `TRANSPORT`, `EQUIPMENT` or `SHIPMENT`.
+    /// `TRANSPORT`, `EQUIPMENT`, `SHIPMENT`, `IOT` or `REEFER`.
     pub event_type: String,
-    /// ARRI, DEPA, LOAD, DISC, …
+    /// ARRI, DEPA, LOAD, DISC, … (an IoT event's detection: DRO, DRC, LOC).
     pub code: String,
     /// The code's meaning in English (the page shows its own words for known codes).
     pub label: String,
@@ -538,8 +541,15 @@ pub struct ShipmentMilestone {
     pub superseded: bool,
     pub delay_reason: Option<String>,
     pub remark: Option<String>,
-    /// `unknown_location`, `malformed_location`, `no_document_reference`.
+    /// `unknown_location`, `malformed_location`, `no_document_reference`, `bad_check_digit`,
+    /// `unknown_code`.
     pub flags: Vec<String>,
+    /// A reefer's measured temperature with its unit (`-17.8 °C`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub temperature: Option<String>,
+    /// The reefer's set point with its unit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub setpoint: Option<String>,
 }
 
 /// A shipment as the API, its live stream and the order page show it.

@@ -3,13 +3,16 @@
 
 use domain::logistics::adapters::{dcsa2, dcsa3, edifact};
 use domain::logistics::codes::{
-    EmptyIndicator, EquipmentEventType, EventClassifier, MovementType, TransportEventType,
+    DocumentType, EmptyIndicator, EquipmentEventType, EventClassifier, EventType, IotEventCode,
+    IotEventType, ModeOfTransport, MovementType, ReeferEventType, ReferenceType, ShipmentEventType,
+    TemperatureUnit, TransportEventType,
 };
 use domain::logistics::event::{EventFlag, EventKind};
 use domain::logistics::{
     Event, FeedError, FeedItem, LocationMaster, LocationStatus, PartnerProfile, SignatureError,
     SourceId,
 };
+use rust_decimal::Decimal;
 
 const HMAC_VECTOR: &str = include_str!("../data/logistics/dcsa2-callback-hmac-vector.txt");
 const DCSA3_LOAD: &str = include_str!("../data/logistics/dcsa3-equipment-load-at-caimep.json");
@@ -310,13 +313,38 @@ fn keeps_and_flags_a_bad_container_check_digit() {
 }
 
 #[test]
-fn rejects_unknown_event_codes() {
+fn keeps_and_flags_codes_outside_the_dcsa_lists() {
+    // An unlisted type code costs the event nothing: kept, flagged, moving nothing.
     let body = DCSA3_LOAD.replace("\"LOAD\"", "\"LODE\"");
-    let e = dcsa3_err(&body);
-    assert!(
-        e.contains("at events[0].eventClassification.equipmentEventTypeCode: equipment event type \u{201c}LODE\u{201d} is not valid"),
-        "{e}"
+    let e = dcsa3_one(&body);
+    assert_eq!(
+        e.kind,
+        EventKind::Unrecognised {
+            event_type: EventType::EQUIPMENT,
+            code: "LODE".into()
+        }
     );
+    assert!(
+        e.flags.contains(&EventFlag::UnknownCode {
+            field: "eventClassification.equipmentEventTypeCode".into(),
+            code: "LODE".into()
+        }),
+        "{:?}",
+        e.flags
+    );
+    assert!(e.references("BK7781234"), "it still names its shipment");
+    let body = DCSA3_LOAD.replace("\"typeCode\": \"TRD\"", "\"typeCode\": \"XBL\"");
+    let e = dcsa3_one(&body);
+    assert!(
+        e.references("BL0099887"),
+        "a document of an unlisted type still links"
+    );
+    assert!(
+        e.flags
+            .iter()
+            .any(|f| matches!(f, EventFlag::UnknownCode { code, .. } if code == "XBL"))
+    );
+    // The classifier and the numbers with check digits are not open lists.
     let body = DCSA3_LOAD.replace("\"ACT\"", "\"GUESS\"");
     assert!(dcsa3_err(&body).contains("use PLN, EST or ACT"));
     let body = DCSA3_LOAD.replace(
@@ -631,15 +659,15 @@ fn dcsa3_takes_a_retraction_of_only_the_id_and_the_flag() {
 
 #[test]
 fn dcsa3_parse_each_keeps_the_good_events_and_names_the_bad_one() {
+    let good = serde_json::to_string(
+        &serde_json::from_str::<serde_json::Value>(DCSA3_LOAD).expect("sample")["events"][0],
+    )
+    .expect("json");
     let body = format!(
-        r#"{{"events":[{good},{{"eventID":"x","eventDateTime":"2026-03-12T07:42:00+07:00","eventUpdatedDateTime":"2026-03-12T00:50:13Z","eventClassification":{{"eventTypeCode":"EQUIPMENT","eventClassifierCode":"ACT","equipmentEventTypeCode":"ZZZZ"}}}}]}}"#,
-        good = serde_json::to_string(
-            &serde_json::from_str::<serde_json::Value>(DCSA3_LOAD).expect("sample")["events"][0]
-        )
-        .expect("json")
+        r#"{{"events":[{good},{{"eventID":"x","eventDateTime":"2026-03-12T07:42:00+07:00","eventUpdatedDateTime":"2026-03-12T00:50:13Z","eventClassification":{{"eventTypeCode":"EQUIPMENT","eventClassifierCode":"GUESS","equipmentEventTypeCode":"LOAD"}}}},{{"eventID":"z","eventDateTime":"2026-03-12T07:42:00+07:00","eventUpdatedDateTime":"2026-03-12T00:50:13Z","eventClassification":{{"eventTypeCode":"EQUIPMENT","eventClassifierCode":"ACT","equipmentEventTypeCode":"ZZZZ"}}}}]}}"#
     );
     let d = dcsa3::parse_each(body.as_bytes(), &source(), master()).expect("the body reads");
-    assert_eq!(d.items.len(), 1);
+    assert_eq!(d.items.len(), 2, "the good event and the unlisted one");
     assert_eq!(d.unusable.len(), 1);
     assert_eq!(d.unusable[0].index, 1);
     assert!(
@@ -647,8 +675,336 @@ fn dcsa3_parse_each_keeps_the_good_events_and_names_the_bad_one() {
         "{:?}",
         d.unusable
     );
-    assert!(d.unusable[0].problem.contains("ZZZZ"), "{:?}", d.unusable);
+    assert!(d.unusable[0].problem.contains("GUESS"), "{:?}", d.unusable);
+    assert_eq!(d.warnings.len(), 1, "{:?}", d.warnings);
+    assert_eq!(
+        d.warnings[0].path,
+        "events[2].eventClassification.equipmentEventTypeCode"
+    );
+    assert!(d.warnings[0].problem.contains("ZZZZ"), "{:?}", d.warnings);
     // Broken JSON is still refused as a whole, with its place.
     let err = dcsa3::parse_each(b"{\"events\": [", &source(), master()).expect_err("broken");
     assert!(err.to_string().contains("line 1"), "{err}");
+}
+
+fn dcsa3_event(classification: &str, extra: &str) -> String {
+    format!(
+        r#"{{"events":[{{"eventID":"e1","eventDateTime":"2026-03-12T07:42:00+07:00","eventUpdatedDateTime":"2026-03-12T00:50:13Z",
+        "eventClassification":{classification},
+        "eventLocation":{{"UNLocationCode":"VNCMT"}},
+        "equipmentDetails":{{"equipmentReference":"APZU4812090","ISOEquipmentCode":"22GP"}}{extra}}}]}}"#
+    )
+}
+
+#[test]
+fn dcsa3_reads_iot_events() {
+    let e = dcsa3_one(&dcsa3_event(
+        r#"{"eventTypeCode":"IOT","eventClassifierCode":"ACT","iotEventTypeCode":"DETC"}"#,
+        r#","iotDetails":{"iotEventCode":"DRO"}"#,
+    ));
+    assert_eq!(e.kind.event_type(), EventType::IOT);
+    assert_eq!(e.kind.code(), "DRO");
+    match &e.kind {
+        EventKind::Iot {
+            code,
+            detail,
+            equipment,
+        } => {
+            assert_eq!(*code, IotEventType::DETC);
+            assert_eq!(*detail, Some(IotEventCode::DRO));
+            assert_eq!(
+                equipment.as_ref().unwrap().reference.as_str(),
+                "APZU4812090"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    // Without the detail it is a plain detection.
+    let e = dcsa3_one(&dcsa3_event(
+        r#"{"eventTypeCode":"IOT","eventClassifierCode":"ACT","iotEventTypeCode":"DETC"}"#,
+        "",
+    ));
+    assert_eq!(e.kind.code(), "DETC");
+    // An IoT event carrying another type's code is refused, naming both.
+    let err = dcsa3::parse(
+        dcsa3_event(
+            r#"{"eventTypeCode":"IOT","eventClassifierCode":"ACT","equipmentEventTypeCode":"LOAD"}"#,
+            "",
+        )
+        .as_bytes(),
+        &source(),
+        master(),
+    )
+    .expect_err("mixed codes")
+    .to_string();
+    assert!(
+        err.contains("an IOT event carries iotEventTypeCode, not equipmentEventTypeCode"),
+        "{err}"
+    );
+}
+
+#[test]
+fn dcsa3_reads_reefer_measurements() {
+    let e = dcsa3_one(&dcsa3_event(
+        r#"{"eventTypeCode":"REEFER","eventClassifierCode":"ACT","reeferEventTypeCode":"MEAS"}"#,
+        r#","reeferDetails":{"temperatureUnit":"CEL","internalSetpointTemperature":-18,
+            "ambientMeasuredTemperature":31.5,
+            "temperatureProbeMeasurements":[{"USDAProbeNumber":1,"measuredTemperatureValue":-17.8}],
+            "measuredParameters":{"o2Percentage":21,"co2Percentage":"0.04","humidityPercentage":85}}"#,
+    ));
+    let EventKind::Reefer {
+        code,
+        reading: Some(r),
+        ..
+    } = &e.kind
+    else {
+        panic!("{:?}", e.kind)
+    };
+    assert_eq!(*code, ReeferEventType::MEAS);
+    assert_eq!(r.unit, Some(TemperatureUnit::CEL));
+    assert_eq!(r.setpoint, Some(Decimal::from(-18)));
+    assert_eq!(r.probes, vec![Decimal::new(-178, 1)]);
+    assert_eq!(r.ambient, Some(Decimal::new(315, 1)));
+    assert_eq!(r.co2_percentage, Some(Decimal::new(4, 2)));
+    assert_eq!(r.humidity_percentage, Some(Decimal::from(85)));
+    // The reading survives the store (decimals are kept exactly).
+    let json = serde_json::to_string(&e).expect("json");
+    assert_eq!(serde_json::from_str::<Event>(&json).expect("reads back"), e);
+    let err = dcsa3::parse(
+        dcsa3_event(
+            r#"{"eventTypeCode":"REEFER","eventClassifierCode":"ACT","reeferEventTypeCode":"MEAS"}"#,
+            r#","reeferDetails":{"ambientMeasuredTemperature":"warm"}"#,
+        )
+        .as_bytes(),
+        &source(),
+        master(),
+    )
+    .expect_err("not a number")
+    .to_string();
+    assert!(
+        err.contains("reeferDetails.ambientMeasuredTemperature must be a number"),
+        "{err}"
+    );
+}
+
+#[test]
+fn dcsa3_reads_every_document_type_and_the_shipment_references() {
+    let e = dcsa3_one(
+        r#"{"events":[{"eventID":"s2","eventDateTime":"2026-03-13T09:00:00+07:00",
+        "eventUpdatedDateTime":"2026-03-13T01:00:00Z",
+        "eventClassification":{"eventTypeCode":"SHIPMENT","eventClassifierCode":"ACT","shipmentEventTypeCode":"ISSU","documentTypeCode":"CEO"},
+        "shipmentDetails":{
+          "documentReference":{"typeCode":"CEO","reference":"ECO-VN-2026-0001"},
+          "additionalDocumentReferences":[{"typeCode":"INV","reference":"INV-881"},{"typeCode":"DEO","reference":"DO-12"}],
+          "documentReferenceReplacements":[{"oldReferences":[{"typeCode":"BKG","reference":"BK-OLD"}],"newReferences":[{"typeCode":"BKG","reference":"BK-NEW"}]}],
+          "shipmentReferences":[{"typeCode":"PO","reference":"PO-4711"},{"typeCode":"FF","reference":"FWD-9"}]}}]}"#,
+    );
+    match &e.kind {
+        EventKind::Shipment {
+            code,
+            document_type,
+            ..
+        } => {
+            assert_eq!(*code, ShipmentEventType::ISSU);
+            assert_eq!(*document_type, Some(DocumentType::CEO));
+        }
+        other => panic!("{other:?}"),
+    }
+    for r in [
+        "ECO-VN-2026-0001",
+        "INV-881",
+        "DO-12",
+        "BK-OLD",
+        "BK-NEW",
+        "PO-4711",
+        "FWD-9",
+    ] {
+        assert!(e.references(r), "{r}: {:?} {:?}", e.documents, e.references);
+    }
+    let po = e
+        .references
+        .iter()
+        .find(|r| r.reference.as_str() == "PO-4711")
+        .unwrap();
+    assert_eq!(po.reference_type(), Some(ReferenceType::PO));
+    assert!(
+        e.flags
+            .iter()
+            .all(|f| !matches!(f, EventFlag::UnknownCode { .. })),
+        "{:?}",
+        e.flags
+    );
+    // The 3.0 amendment codes are in the list.
+    for code in ["AMCF", "CACF", "PSDL", "UPDT", "VOID"] {
+        assert!(ShipmentEventType::parse(code).is_ok(), "{code}");
+    }
+}
+
+#[test]
+fn dcsa3_reads_a_multimodal_transport_call() {
+    let e = dcsa3_one(
+        r#"{"events":[{"eventID":"t9","eventDateTime":"2026-03-13T09:00:00+07:00","eventUpdatedDateTime":"2026-03-13T01:00:00Z",
+        "eventClassification":{"eventTypeCode":"TRANSPORT","eventClassifierCode":"PLN","transportEventTypeCode":"DEPA"},
+        "eventLocation":{"UNLocationCode":"VNCMT"},
+        "transportDetails":{"transportCall":{"modeOfTransport":"MULTIMODAL"}}}]}"#,
+    );
+    assert_eq!(
+        e.transport_call.as_ref().and_then(|t| t.mode),
+        Some(ModeOfTransport::MULTIMODAL)
+    );
+}
+
+fn dcsa2_event(fields: &str) -> String {
+    format!(
+        r#"[{{"eventID":"v2-1","eventType":"SHIPMENT","eventClassifierCode":"ACT","eventDateTime":"2026-03-10T10:00:00+07:00","eventCreatedDateTime":"2026-03-10T03:00:00Z",{fields}}}]"#
+    )
+}
+
+#[test]
+fn dcsa2_reads_references_and_the_oog_document() {
+    let items = dcsa2::parse(
+        dcsa2_event(
+            r#""shipmentEventTypeCode":"APPR","documentTypeCode":"OOG","documentID":"OOG-77",
+            "references":[{"referenceType":"PO","referenceValue":"PO-4711"},{"referenceType":"SI","referenceValue":"SHP-3"}]"#,
+        )
+        .as_bytes(),
+        &source(),
+        master(),
+    )
+    .expect("reads");
+    let e = only_event(items);
+    assert!(e.references("OOG-77"));
+    assert!(e.references("PO-4711") && e.references("SHP-3"));
+    assert_eq!(e.documents.first().map(|d| d.kind), Some(DocumentType::OOG));
+    // An unlisted reference type is kept under its code and flagged.
+    let e = only_event(
+        dcsa2::parse(
+            dcsa2_event(
+                r#""shipmentEventTypeCode":"APPR","documentTypeCode":"BKG","documentID":"BK-1",
+                "references":[{"referenceType":"ZZ","referenceValue":"X-1"}]"#,
+            )
+            .as_bytes(),
+            &source(),
+            master(),
+        )
+        .expect("reads"),
+    );
+    assert!(e.references("X-1"));
+    assert!(e.flags.contains(&EventFlag::UnknownCode {
+        field: "references[].referenceType".into(),
+        code: "ZZ".into()
+    }));
+}
+
+#[test]
+fn dcsa2_sends_3_0_event_types_to_the_3_0_endpoint() {
+    let err = dcsa2::parse(
+        br#"[{"eventID":"i1","eventType":"IOT","eventClassifierCode":"ACT","eventDateTime":"2026-03-10T10:00:00+07:00","eventCreatedDateTime":"2026-03-10T03:00:00Z"}]"#,
+        &source(),
+        master(),
+    )
+    .expect_err("2.2 has no IoT events")
+    .to_string();
+    assert!(err.contains("send it to the 3.0 endpoint"), "{err}");
+}
+
+#[test]
+fn edifact_takes_the_place_of_loading_for_a_loading_and_of_discharge_for_a_discharge() {
+    // A loading report naming both ports: the event happened at the place of loading.
+    let text = "UNH+1+IFTSTA:D:99B:UN'BGM+23+ST9+9'RFF+BN:BK1'STS+1+AE'DTM+334:202603120742:203'\
+                LOC+11+MYPKG:139:6'LOC+9+VNCMT:139:6'EQD+CN+ABCU1234560'UNT+9+1'";
+    let e = only_event(edi(text).unwrap());
+    assert_eq!(e.kind.code(), "LOAD");
+    assert_eq!(e.unlocode().unwrap().as_str(), "VNCMT");
+    let text = text.replace("STS+1+AE'", "STS+1+UV'");
+    let e = only_event(edi(&text).unwrap());
+    assert_eq!(e.kind.code(), "DISC");
+    assert_eq!(e.unlocode().unwrap().as_str(), "MYPKG");
+    // Other events follow the profile's order (the place of discharge before loading).
+    let text = text.replace("STS+1+UV'", "STS+1+VA'");
+    let e = only_event(edi(&text).unwrap());
+    assert_eq!(e.unlocode().unwrap().as_str(), "MYPKG");
+}
+
+#[test]
+fn edifact_reads_every_dtm_format() {
+    let at = |dtm: &str| {
+        let text = format!(
+            "UNH+1+IFTSTA:D:99B:UN'BGM+23+ST9+9'RFF+BN:BK1'STS+1+VA'{dtm}LOC+175+VNCMT:139:6'UNT+7+1'"
+        );
+        edi(&text).map(|items| only_event(items).event_time.to_rfc3339())
+    };
+    // Local formats take the port's zone (Cai Mep: UTC+7).
+    assert_eq!(
+        at("DTM+334:260312:101'").unwrap(),
+        "2026-03-12T00:00:00+07:00"
+    );
+    assert_eq!(
+        at("DTM+334:20260312:102'").unwrap(),
+        "2026-03-12T00:00:00+07:00"
+    );
+    assert_eq!(
+        at("DTM+334:2603120742:201'").unwrap(),
+        "2026-03-12T07:42:00+07:00"
+    );
+    assert_eq!(
+        at("DTM+334:202603120742:203'").unwrap(),
+        "2026-03-12T07:42:00+07:00"
+    );
+    assert_eq!(
+        at("DTM+334:20260312074205:204'").unwrap(),
+        "2026-03-12T07:42:05+07:00"
+    );
+    // Formats with a zone keep it.
+    assert_eq!(
+        at("DTM+334:202603120042?+0000:205'").unwrap(),
+        "2026-03-12T00:42:00+00:00"
+    );
+    assert_eq!(
+        at("DTM+334:202603120842?+08:303'").unwrap(),
+        "2026-03-12T08:42:00+08:00"
+    );
+    assert_eq!(
+        at("DTM+334:20260312004205UTC:304'").unwrap(),
+        "2026-03-12T00:42:05+00:00"
+    );
+    let e = at("DTM+334:202603120042:205'").unwrap_err().to_string();
+    assert!(e.contains("is not a valid date/time with offset"), "{e}");
+    let e = at("DTM+334:202603120042:999'").unwrap_err().to_string();
+    assert!(
+        e.contains("use 101, 102, 201, 203, 204, 205, 303 or 304"),
+        "{e}"
+    );
+}
+
+#[test]
+fn edifact_keeps_order_and_party_references() {
+    let text = IFTSTA_LOAD.replace(
+        "RFF+BN:BK7781234'",
+        "RFF+BN:BK7781234'RFF+ON:PO-4711'RFF+CU:SHP-3'",
+    );
+    let text = text.replace("UNT+12+1'", "UNT+14+1'");
+    let e = only_event(edi(&text).unwrap());
+    assert!(e.references("PO-4711") && e.references("SHP-3"));
+    let kinds: Vec<&str> = e.references.iter().map(|r| r.kind.as_str()).collect();
+    assert_eq!(kinds, vec!["PO", "SI"]);
+}
+
+#[test]
+fn edifact_reads_past_a_byte_order_mark_and_groups() {
+    let text = format!("\u{feff}\r\n  {IFTSTA_LOAD}");
+    let e = only_event(edi(&text).unwrap());
+    assert!(e.references("BK7781234"));
+    // A UNA with other service characters still works behind the mark.
+    let custom = "\u{feff}UNA|*.! ~UNH*1*IFTSTA|D|99B|UN~BGM*23*ST1*9~STS*1*AE~RFF*BN|BK7~\
+                  DTM*334|202603120742|203~LOC*175*VNCMT|139|6~UNT*7*1~";
+    assert!(only_event(edi(custom).unwrap()).references("BK7"));
+    // Functional groups (UNG … UNE) around the messages.
+    let grouped = IFTSTA_LOAD
+        .replace(
+            "UNH+1+IFTSTA",
+            "UNG+IFTSTA+CARRIERX+OURSHOP+260312:0815+1+UN+D:99B'UNH+1+IFTSTA",
+        )
+        .replace("UNT+12+1'", "UNT+12+1'UNE+1+1'");
+    assert!(only_event(edi(&grouped).unwrap()).references("BK7781234"));
 }

@@ -501,6 +501,317 @@ fn events_of_another_booking_are_left_out() {
     assert_eq!(store.shipment(BOOKING).len(), 7);
 }
 
+/// An event with everything spelled out: `doc` and `container` may be absent, the vessel
+/// and voyage name the transport call.
+struct Ev<'a> {
+    id: &'a str,
+    class: &'a str,
+    code: &'a str,
+    classifier: &'a str,
+    time: &'a str,
+    locode: &'a str,
+    doc: Option<&'a str>,
+    container: Option<&'a str>,
+    vessel: (&'a str, &'a str),
+    seq: Option<u32>,
+    facility_type: Option<&'a str>,
+    empty: bool,
+}
+
+impl Default for Ev<'_> {
+    fn default() -> Self {
+        Self {
+            id: "e",
+            class: "TRANSPORT",
+            code: "ARRI",
+            classifier: "ACT",
+            time: "2026-03-12T00:00:00Z",
+            locode: "VNCMT",
+            doc: Some(BOOKING),
+            container: None,
+            vessel: ("9321483", "512S"),
+            seq: None,
+            facility_type: None,
+            empty: false,
+        }
+    }
+}
+
+impl Ev<'_> {
+    fn json(&self) -> String {
+        let type_field = if self.class == "TRANSPORT" {
+            "transportEventTypeCode"
+        } else {
+            "equipmentEventTypeCode"
+        };
+        let mut v = serde_json::json!({
+            "eventID": self.id,
+            "eventDateTime": self.time,
+            "eventUpdatedDateTime": "2026-03-20T00:00:00Z",
+            "eventClassification": {"eventTypeCode": self.class, "eventClassifierCode": self.classifier, type_field: self.code},
+            "eventLocation": {"UNLocationCode": self.locode},
+            "transportDetails": {"transportCall": {
+                "modeOfTransport": "VESSEL",
+                "exportVoyageNumberOrReference": {"carrierVoyageNumber": self.vessel.1},
+                "vesselTransport": {"vesselIMONumber": self.vessel.0}}},
+        });
+        if let Some(n) = self.seq {
+            v["transportDetails"]["transportCall"]["transportCallSequenceNumber"] = n.into();
+        }
+        if let Some(f) = self.facility_type {
+            v["eventLocation"]["facilityTypeCode"] = f.into();
+        }
+        if let Some(c) = self.container {
+            v["equipmentDetails"] = serde_json::json!({
+                "equipmentReference": c,
+                "emptyIndicatorCode": if self.empty { "EMPTY" } else { "LADEN" },
+            });
+        }
+        if let Some(d) = self.doc {
+            v["shipmentDetails"] =
+                serde_json::json!({"documentReference": {"typeCode": "BKG", "reference": d}});
+        }
+        v.to_string()
+    }
+}
+
+fn shipment_ids(store: &EventStore, reference: &str) -> Vec<String> {
+    let mut ids: Vec<String> = store
+        .shipment(reference)
+        .iter()
+        .map(|s| s.event.event_id.as_str().to_owned())
+        .collect();
+    ids.sort();
+    ids
+}
+
+#[test]
+fn port_calls_stay_in_route_order_when_sequence_numbers_restart_on_the_next_vessel() {
+    // Each vessel numbers its own calls: the first from 7, the feeder after the
+    // transshipment from 5. Sorting every call by its number would put Port Klang first.
+    let first = ("9321483", "512S");
+    let feeder = ("9074729", "88N");
+    let events = [
+        Ev {
+            id: "depa-ysa",
+            code: "DEPA",
+            time: "2026-03-01T10:00:00+08:00",
+            locode: "CNYSA",
+            vessel: first,
+            seq: Some(7),
+            ..Ev::default()
+        },
+        Ev {
+            id: "arri-cmt",
+            code: "ARRI",
+            time: "2026-03-05T10:00:00+07:00",
+            locode: "VNCMT",
+            vessel: first,
+            seq: Some(8),
+            ..Ev::default()
+        },
+        Ev {
+            id: "depa-cmt",
+            code: "DEPA",
+            time: "2026-03-07T10:00:00+07:00",
+            locode: "VNCMT",
+            vessel: feeder,
+            seq: Some(5),
+            ..Ev::default()
+        },
+        Ev {
+            id: "arri-pkg",
+            code: "ARRI",
+            classifier: "EST",
+            time: "2026-03-09T10:00:00+08:00",
+            locode: "MYPKG",
+            vessel: feeder,
+            seq: Some(6),
+            ..Ev::default()
+        },
+    ];
+    let store = store_of(events.iter().map(Ev::json).collect());
+    let p = picture(&store, Utc.with_ymd_and_hms(2026, 3, 8, 0, 0, 0).unwrap());
+    assert_eq!(codes(&p), ["CNYSA", "VNCMT", "MYPKG"]);
+    // Within one voyage the numbers win over times that disagree (a plan sent late).
+    let events = [
+        Ev {
+            id: "a",
+            code: "ARRI",
+            classifier: "PLN",
+            time: "2026-03-20T10:00:00+08:00",
+            locode: "SGSIN",
+            seq: Some(2),
+            ..Ev::default()
+        },
+        Ev {
+            id: "b",
+            code: "DEPA",
+            classifier: "PLN",
+            time: "2026-03-21T10:00:00+08:00",
+            locode: "MYPKG",
+            seq: Some(1),
+            ..Ev::default()
+        },
+    ];
+    let store = store_of(events.iter().map(Ev::json).collect());
+    assert_eq!(codes(&picture(&store, now())), ["MYPKG", "SGSIN"]);
+}
+
+#[test]
+fn vessel_events_without_a_document_join_through_their_voyage() {
+    let bare = |id, locode, vessel| Ev {
+        id,
+        code: "ARRI",
+        time: "2026-03-14T10:00:00+08:00",
+        locode,
+        doc: None,
+        vessel,
+        ..Ev::default()
+    };
+    let events = [
+        Ev {
+            id: "load",
+            class: "EQUIPMENT",
+            code: "LOAD",
+            time: "2026-03-12T07:42:00+07:00",
+            container: Some("ABCU1234560"),
+            ..Ev::default()
+        },
+        Ev {
+            id: "arri-pln",
+            code: "ARRI",
+            classifier: "PLN",
+            time: "2026-03-14T08:00:00+08:00",
+            locode: "MYPKG",
+            ..Ev::default()
+        },
+        // The port's own report of the arrival: same vessel and voyage, no booking.
+        bare("port-arri", "MYPKG", ("9321483", "512S")),
+        // The same vessel at a port this shipment does not call at, and another voyage.
+        bare("port-sin", "SGSIN", ("9321483", "512S")),
+        bare("other-voyage", "MYPKG", ("9321483", "513N")),
+    ];
+    let store = store_of(events.iter().map(Ev::json).collect());
+    assert_eq!(
+        shipment_ids(&store, BOOKING),
+        ["arri-pln", "load", "port-arri"]
+    );
+    let p = picture(&store, Utc.with_ymd_and_hms(2026, 3, 15, 0, 0, 0).unwrap());
+    assert!(
+        p.port_calls[1].arrival.actual.is_some(),
+        "{:?}",
+        p.port_calls
+    );
+}
+
+#[test]
+fn a_reused_containers_old_moves_stay_out() {
+    let c = Some("ABCU1234560");
+    let move_of = |id, code, time, doc| Ev {
+        id,
+        class: "EQUIPMENT",
+        code,
+        time,
+        container: c,
+        doc,
+        empty: doc.is_none(),
+        ..Ev::default()
+    };
+    let events = [
+        // Half a year ago, for another booking, and the empty return after it.
+        move_of(
+            "old-load",
+            "LOAD",
+            "2025-09-01T08:00:00+07:00",
+            Some("BK-OLD"),
+        ),
+        move_of("old-return", "GTIN", "2025-09-20T08:00:00+07:00", None),
+        // This shipment: the empty pick-up two days before, then the moves naming it.
+        move_of("pickup", "GTOT", "2026-03-08T08:00:00+07:00", None),
+        move_of("gtin", "GTIN", "2026-03-10T14:05:00+07:00", Some(BOOKING)),
+        move_of("load", "LOAD", "2026-03-12T07:42:00+07:00", Some(BOOKING)),
+        // A move long after, and one after the container's next booking began.
+        move_of("much-later", "GTOT", "2026-06-30T08:00:00+07:00", None),
+        move_of(
+            "next-load",
+            "LOAD",
+            "2026-03-25T08:00:00+07:00",
+            Some("BK-NEXT"),
+        ),
+        move_of("after-next", "DISC", "2026-03-28T08:00:00+07:00", None),
+    ];
+    let store = store_of(events.iter().map(Ev::json).collect());
+    assert_eq!(shipment_ids(&store, BOOKING), ["gtin", "load", "pickup"]);
+    // The container number alone stands for its latest shipment.
+    assert_eq!(
+        shipment_ids(&store, "ABCU1234560"),
+        ["after-next", "next-load"]
+    );
+}
+
+#[test]
+fn inland_depots_are_not_sea_routed() {
+    let events = [
+        Ev {
+            id: "pickup",
+            class: "EQUIPMENT",
+            code: "GTOT",
+            time: "2026-03-08T08:00:00+07:00",
+            locode: "VNSGN",
+            facility_type: Some("DEPO"),
+            container: Some("ABCU1234560"),
+            empty: true,
+            ..Ev::default()
+        },
+        Ev {
+            id: "gtin",
+            class: "EQUIPMENT",
+            code: "GTIN",
+            classifier: "PLN",
+            time: "2026-03-10T14:05:00+07:00",
+            locode: "VNCMT",
+            facility_type: Some("POTE"),
+            container: Some("ABCU1234560"),
+            ..Ev::default()
+        },
+        Ev {
+            id: "depa",
+            code: "DEPA",
+            classifier: "PLN",
+            time: "2026-03-12T20:00:00+07:00",
+            locode: "VNCMT",
+            ..Ev::default()
+        },
+        Ev {
+            id: "arri",
+            code: "ARRI",
+            classifier: "EST",
+            time: "2026-03-14T10:00:00+08:00",
+            locode: "MYPKG",
+            ..Ev::default()
+        },
+    ];
+    let store = store_of(events.iter().map(Ev::json).collect());
+    let router = SeaRouter::embedded().expect("router");
+    let p = ShipmentPicture::build(
+        &store.shipment(BOOKING),
+        LocationMaster::embedded(),
+        &PictureOptions {
+            now: Utc.with_ymd_and_hms(2026, 3, 9, 0, 0, 0).unwrap(),
+            router: Some(router),
+            ..PictureOptions::default()
+        },
+    );
+    assert_eq!(codes(&p)[1..], ["VNCMT", "MYPKG"]);
+    assert!(p.port_calls[0].inland, "{:?}", p.port_calls[0]);
+    assert!(!p.port_calls[1].inland && !p.port_calls[2].inland);
+    // The leg from the depot to the port is over land: no sea lane drawn for it.
+    let leg = p.current_leg.as_ref().expect("a current leg");
+    assert_eq!((leg.from, leg.to), (0, 1));
+    assert!(leg.route.is_none());
+}
+
 // --- Property: any arrival order gives the same state ---------------------------------
 
 fn arbitrary_item() -> impl Strategy<Value = FeedItem> {
@@ -555,6 +866,7 @@ fn arbitrary_item() -> impl Strategy<Value = FeedItem> {
                     reference: domain::logistics::event::Reference::parse(BOOKING)
                         .expect("valid reference"),
                 }],
+                references: Vec::new(),
                 delay_reason: None,
                 change_remark: None,
                 flags: Vec::new(),

@@ -78,6 +78,7 @@ async fn feed(db: &DatabaseConnection) -> FeedSource {
             kind: "dcsa3",
             profile: "",
             moves_orders: true,
+            poll: None,
         },
         &Actor::Cli,
         Utc::now(),
@@ -94,6 +95,25 @@ fn parsed(body: &str) -> domain::logistics::adapters::Delivery {
         LocationMaster::embedded(),
     )
     .expect("the body reads")
+}
+
+/// Stores a DCSA 3.0 body as the webhook would.
+async fn deliver(
+    db: &DatabaseConnection,
+    source: &FeedSource,
+    body: &str,
+) -> domain::shipments::IngestReport {
+    ingest(
+        db,
+        source,
+        parsed(body),
+        body.as_bytes(),
+        200,
+        LocationMaster::embedded(),
+        Utc::now(),
+    )
+    .await
+    .expect("stored")
 }
 
 async fn status_of(db: &DatabaseConnection, number: &str) -> String {
@@ -252,14 +272,14 @@ async fn a_retraction_removes_the_event_and_a_bad_event_spares_the_others() {
         .await
         .expect("stored");
 
-        // One event withdrawn (DCSA 3.0: only its ID and isRetracted), one with an event code
-        // DCSA does not have: the retraction is applied, the bad one reported.
+        // One event withdrawn (DCSA 3.0: only its ID and isRetracted), one whose classifier is
+        // not PLN, EST or ACT: the retraction is applied, the bad one reported.
         let body = r#"{"events":[
             {"eventID":"crx-LOAD-ABCU1234560-VNCMT-512S","isRetracted":true,
              "eventUpdatedDateTime":"2026-03-12T02:00:00Z"},
             {"eventID":"bad-1","eventDateTime":"2026-03-12T07:42:00+07:00",
              "eventUpdatedDateTime":"2026-03-12T00:50:13Z",
-             "eventClassification":{"eventTypeCode":"EQUIPMENT","eventClassifierCode":"ACT","equipmentEventTypeCode":"ZZZZ"},
+             "eventClassification":{"eventTypeCode":"EQUIPMENT","eventClassifierCode":"GUESS","equipmentEventTypeCode":"LOAD"},
              "equipmentDetails":{"equipmentReference":"ABCU1234560"}}
         ]}"#;
         let delivery = parsed(body);
@@ -389,5 +409,50 @@ async fn a_rejected_delivery_is_recorded_with_nothing_else() {
             "{}",
             t.engine
         );
+    }
+}
+
+#[tokio::test]
+async fn a_vessel_event_without_a_document_moves_the_orders_on_its_voyage() {
+    for t in common::databases().await {
+        let db = &t.db;
+        let number = order_at_cai_mep(db).await;
+        let source = feed(db).await;
+        let master = LocationMaster::embedded();
+        deliver(db, &source, DCSA3_LOAD).await;
+        assert_eq!(
+            status_of(db, &number).await,
+            "export_cleared",
+            "{}",
+            t.engine
+        );
+        // The terminal reports the vessel's departure: vessel and voyage, no booking.
+        let depa = r#"{"events":[{"eventID":"cmt-depa-512S","eventDateTime":"2026-03-12T20:00:00+07:00",
+            "eventUpdatedDateTime":"2026-03-12T13:05:00Z",
+            "eventClassification":{"eventTypeCode":"TRANSPORT","eventClassifierCode":"ACT","transportEventTypeCode":"DEPA"},
+            "eventLocation":{"UNLocationCode":"VNCMT"},
+            "transportDetails":{"transportCall":{"modeOfTransport":"VESSEL",
+              "exportVoyageNumberOrReference":{"carrierVoyageNumber":"512S"},
+              "vesselTransport":{"vesselIMONumber":"9321483"}}}}]}"#;
+        let report = deliver(db, &source, depa).await;
+        assert!(
+            report.references.contains("~voyage 9321483 512S"),
+            "{}: {:?}",
+            t.engine,
+            report.references
+        );
+        assert_eq!(status_of(db, &number).await, "departed", "{}", t.engine);
+        let (shown, covers) = view::shipment_covering(db, "BK7781234", master, Utc::now())
+            .await
+            .expect("reads");
+        let shown = shown.expect("the shipment");
+        assert!(
+            shown.events.iter().any(|m| m.event_id == "cmt-depa-512S"),
+            "{}: {:?}",
+            t.engine,
+            shown.events
+        );
+        assert!(covers.contains("~voyage 9321483 512S"), "{}", t.engine);
+        assert!(covers.contains("ABCU1234560"), "{}", t.engine);
     }
 }

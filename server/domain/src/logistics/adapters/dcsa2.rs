@@ -13,17 +13,17 @@ use sha2::Sha256;
 
 use super::super::codes::{
     ContainerNumber, DocumentType, EmptyIndicator, EquipmentEventType, EventClassifier, EventType,
-    ImoNumber, ModeOfTransport, ShipmentEventType, ShortCode, TransportEventType,
+    ImoNumber, ModeOfTransport, ReferenceType, ShipmentEventType, ShortCode, TransportEventType,
 };
 use super::super::error::{FeedError, SignatureError};
 use super::super::event::{
-    DocumentReference, Equipment, EventId, EventKind, FeedItem, Reference, SourceId, TransportCall,
-    Vessel,
+    DocumentReference, Equipment, EventFlag, EventId, EventKind, FeedItem, Reference,
+    ShipmentReference, SourceId, TransportCall, Vessel,
 };
 use super::super::locations::LocationMaster;
 use super::{
-    Coordinate, Delivery, Draft, EventDraft, LocationDraft, check_size, each_event, geo_point,
-    non_blank, parse_json,
+    Code, Coordinate, Delivery, Draft, EventDraft, LocationDraft, check_size, each_event,
+    geo_point, keep_document, keep_reference, non_blank, parse_json,
 };
 
 /// The header DCSA 2.2 signs callbacks with.
@@ -119,16 +119,27 @@ pub fn receive_each(
 ) -> Result<Delivery, FeedError> {
     check_size(body)?;
     verify_signature(signature_header, secret_base64, body)?;
+    parse_each(body, source, master)
+}
+
+/// Reads each event of a callback body whose signature the caller has already checked (the
+/// webhook checks it before the source's limits are even counted): one bad event is reported
+/// in [`Delivery::unusable`], the others kept.
+pub fn parse_each(
+    body: &[u8],
+    source: &SourceId,
+    master: &LocationMaster,
+) -> Result<Delivery, FeedError> {
+    check_size(body)?;
     let values: Vec<serde_json::Value> = parse_json(body)?;
     let (parsed, unusable) = each_event::<Parsed>(values, "");
-    let none = HashMap::new();
-    Ok(Delivery {
-        items: parsed
-            .into_iter()
-            .map(|p| p.0.finish(source, master, &none))
-            .collect(),
+    Ok(Delivery::of(
+        parsed.into_iter().map(|(i, p)| (i, p.0)).collect(),
         unusable,
-    })
+        "",
+        source,
+        master,
+    ))
 }
 
 #[derive(Deserialize)]
@@ -144,10 +155,10 @@ struct Wire {
     event_classifier_code: EventClassifier,
     event_date_time: DateTime<FixedOffset>,
     event_created_date_time: DateTime<FixedOffset>,
-    transport_event_type_code: Option<TransportEventType>,
-    equipment_event_type_code: Option<EquipmentEventType>,
-    shipment_event_type_code: Option<ShipmentEventType>,
-    document_type_code: Option<DocumentType>,
+    transport_event_type_code: Option<Code<TransportEventType>>,
+    equipment_event_type_code: Option<Code<EquipmentEventType>>,
+    shipment_event_type_code: Option<Code<ShipmentEventType>>,
+    document_type_code: Option<Code<DocumentType>>,
     #[serde(rename = "documentID")]
     document_id: Option<Reference>,
     reason: Option<String>,
@@ -158,6 +169,8 @@ struct Wire {
     event_location: Option<Location>,
     transport_call: Option<WireTransportCall>,
     document_references: Option<Vec<WireDocument>>,
+    /// The parties' references (`FF`, `SI`, `PO`, `CR`, `AAO`, `EQ`).
+    references: Option<Vec<WireReference>>,
     delay_reason_code: Option<ShortCode>,
     change_remark: Option<String>,
 }
@@ -197,7 +210,7 @@ struct WireTransportCall {
     un_location_code: Option<String>,
     facility_code: Option<String>,
     facility_type_code: Option<ShortCode>,
-    mode_of_transport: Option<ModeOfTransport>,
+    mode_of_transport: Option<Code<ModeOfTransport>>,
     location: Option<Location>,
     vessel: Option<WireVessel>,
 }
@@ -214,11 +227,18 @@ struct WireVessel {
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct WireDocument {
-    document_reference_type: DocumentType,
+    document_reference_type: Code<DocumentType>,
     document_reference_value: Reference,
 }
 
-fn kind(w: &mut Wire) -> Result<EventKind, String> {
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct WireReference {
+    reference_type: Code<ReferenceType>,
+    reference_value: Reference,
+}
+
+fn kind(w: &mut Wire, flags: &mut Vec<EventFlag>) -> Result<EventKind, String> {
     let present = [
         (
             "transportEventTypeCode",
@@ -233,35 +253,58 @@ fn kind(w: &mut Wire) -> Result<EventKind, String> {
             w.shipment_event_type_code.is_some(),
         ),
     ];
-    let expected = match w.event_type {
+    let event_type = w.event_type;
+    let expected = match event_type {
         EventType::TRANSPORT => "transportEventTypeCode",
         EventType::EQUIPMENT => "equipmentEventTypeCode",
         EventType::SHIPMENT => "shipmentEventTypeCode",
+        EventType::IOT | EventType::REEFER => {
+            return Err(format!(
+                "eventType {event_type} is a Track & Trace 3.0 event: send it to the 3.0 endpoint (/webhooks/dcsa/v3/{{source}}/events); 2.2 has TRANSPORT, EQUIPMENT and SHIPMENT"
+            ));
+        }
     };
     if let Some((other, _)) = present.iter().find(|(n, set)| *set && *n != expected) {
         return Err(format!(
-            "a {} event carries {expected}, not {other}",
-            w.event_type
+            "a {event_type} event carries {expected}, not {other}"
         ));
     }
-    let need = || format!("a {} event needs {expected}", w.event_type);
-    Ok(match w.event_type {
-        EventType::TRANSPORT => EventKind::Transport {
-            code: w.transport_event_type_code.ok_or_else(need)?,
+    let need = || format!("a {event_type} event needs {expected}");
+    // A type code outside the list: the event is kept, flagged, and moves nothing.
+    let mut unlisted = |code: String| {
+        flags.push(EventFlag::UnknownCode {
+            field: expected.to_owned(),
+            code: code.clone(),
+        });
+        EventKind::Unrecognised { event_type, code }
+    };
+    Ok(match event_type {
+        EventType::TRANSPORT => match w.transport_event_type_code.take().ok_or_else(need)? {
+            Code::Known(code) => EventKind::Transport { code },
+            Code::Unlisted(code) => unlisted(code),
         },
-        EventType::EQUIPMENT => EventKind::Equipment {
-            code: w.equipment_event_type_code.ok_or_else(need)?,
-            equipment: w.equipment_reference.take().map(|reference| Equipment {
-                reference,
-                iso_code: w.iso_equipment_code.take(),
-                empty: w.empty_indicator_code,
-                movement: None,
-            }),
+        EventType::EQUIPMENT => match w.equipment_event_type_code.take().ok_or_else(need)? {
+            Code::Known(code) => EventKind::Equipment {
+                code,
+                equipment: w.equipment_reference.take().map(|reference| Equipment {
+                    reference,
+                    iso_code: w.iso_equipment_code.take(),
+                    empty: w.empty_indicator_code,
+                    movement: None,
+                }),
+            },
+            Code::Unlisted(code) => unlisted(code),
         },
-        EventType::SHIPMENT => EventKind::Shipment {
-            code: w.shipment_event_type_code.ok_or_else(need)?,
-            document_type: w.document_type_code,
-            reason: non_blank(w.reason.take()),
+        _ => match w.shipment_event_type_code.take().ok_or_else(need)? {
+            Code::Known(code) => EventKind::Shipment {
+                code,
+                document_type: match &w.document_type_code {
+                    Some(Code::Known(d)) => Some(*d),
+                    _ => None,
+                },
+                reason: non_blank(w.reason.take()),
+            },
+            Code::Unlisted(code) => unlisted(code),
         },
     })
 }
@@ -270,7 +313,8 @@ impl TryFrom<Wire> for Parsed {
     type Error = String;
 
     fn try_from(mut w: Wire) -> Result<Self, String> {
-        let kind = kind(&mut w)?;
+        let mut flags = Vec::new();
+        let kind = kind(&mut w, &mut flags)?;
         let mut location = w.event_location.map(Location::draft).transpose()?;
         let mut transport_call = None;
         if let Some(tc) = w.transport_call {
@@ -290,7 +334,9 @@ impl TryFrom<Wire> for Parsed {
                 .and_then(|v| v.vessel_operator_carrier_code.clone());
             transport_call = Some(TransportCall {
                 sequence: tc.transport_call_sequence_number,
-                mode: tc.mode_of_transport,
+                mode: tc
+                    .mode_of_transport
+                    .and_then(|m| m.known("transportCall.modeOfTransport", &mut flags)),
                 vessel: tc.vessel.map(|v| Vessel {
                     imo: v.vessel_imo_number,
                     name: v.vessel_name,
@@ -301,17 +347,36 @@ impl TryFrom<Wire> for Parsed {
                 carrier,
             });
         }
-        let mut documents: Vec<DocumentReference> = w
-            .document_references
-            .into_iter()
-            .flatten()
-            .map(|d| DocumentReference {
-                kind: d.document_reference_type,
-                reference: d.document_reference_value,
-            })
-            .collect();
+        let mut documents: Vec<DocumentReference> = Vec::new();
+        let mut references: Vec<ShipmentReference> = Vec::new();
+        for d in w.document_references.into_iter().flatten() {
+            keep_document(
+                d.document_reference_type,
+                d.document_reference_value,
+                "documentReferences[].documentReferenceType",
+                &mut documents,
+                &mut references,
+                &mut flags,
+            );
+        }
         if let (Some(kind), Some(reference)) = (w.document_type_code, w.document_id) {
-            documents.push(DocumentReference { kind, reference });
+            keep_document(
+                kind,
+                reference,
+                "documentTypeCode",
+                &mut documents,
+                &mut references,
+                &mut flags,
+            );
+        }
+        for r in w.references.into_iter().flatten() {
+            keep_reference(
+                r.reference_type,
+                r.reference_value,
+                "references[].referenceType",
+                &mut references,
+                &mut flags,
+            );
         }
         Ok(Parsed(Draft::Event(Box::new(EventDraft {
             event_id: w.event_id,
@@ -322,6 +387,8 @@ impl TryFrom<Wire> for Parsed {
             location,
             transport_call,
             documents,
+            references,
+            flags,
             delay_reason: w.delay_reason_code,
             change_remark: non_blank(w.change_remark),
         }))))

@@ -10,17 +10,18 @@ use serde::Deserialize;
 
 use super::super::codes::{
     ContainerNumber, DocumentType, EmptyIndicator, EquipmentEventType, EventClassifier, EventType,
-    ImoNumber, ModeOfTransport, MovementType, ShipmentEventType, ShortCode, TransportEventType,
+    ImoNumber, IotEventCode, IotEventType, ModeOfTransport, MovementType, ReeferEventType,
+    ReferenceType, ShipmentEventType, ShortCode, TemperatureUnit, TransportEventType,
 };
 use super::super::error::FeedError;
 use super::super::event::{
-    DocumentReference, Equipment, EventId, EventKind, FeedItem, Reference, SourceId, TransportCall,
-    Vessel,
+    Equipment, EventFlag, EventId, EventKind, FeedItem, ReeferReading, Reference, SourceId,
+    TransportCall, Vessel,
 };
 use super::super::locations::LocationMaster;
 use super::{
-    Coordinate, Delivery, Draft, EventDraft, LocationDraft, check_size, each_event, geo_point,
-    non_blank, parse_json,
+    Code, Coordinate, Delivery, Draft, EventDraft, LocationDraft, check_size, each_event,
+    geo_point, keep_document, keep_reference, non_blank, parse_json,
 };
 
 /// Parses a DCSA T&T 3.0 body into feed items.
@@ -64,14 +65,13 @@ pub fn parse_each(
         (parse_json::<LooseBody>(body)?.events, "events")
     };
     let (parsed, unusable) = each_event::<Parsed>(values, prefix);
-    let none = HashMap::new();
-    Ok(Delivery {
-        items: parsed
-            .into_iter()
-            .map(|p| p.0.finish(source, master, &none))
-            .collect(),
+    Ok(Delivery::of(
+        parsed.into_iter().map(|(i, p)| (i, p.0)).collect(),
         unusable,
-    })
+        prefix,
+        source,
+        master,
+    ))
 }
 
 #[derive(Deserialize)]
@@ -102,6 +102,8 @@ struct Wire {
     #[serde(rename = "retractedEventID")]
     retracted_event_id: Option<EventId>,
     event_routing: Option<EventRouting>,
+    iot_details: Option<IotDetails>,
+    reefer_details: Option<ReeferDetails>,
 }
 
 #[derive(Deserialize)]
@@ -109,13 +111,93 @@ struct Wire {
 struct Classification {
     event_type_code: EventType,
     event_classifier_code: EventClassifier,
-    transport_event_type_code: Option<TransportEventType>,
-    equipment_event_type_code: Option<EquipmentEventType>,
-    shipment_event_type_code: Option<ShipmentEventType>,
-    document_type_code: Option<DocumentType>,
+    transport_event_type_code: Option<Code<TransportEventType>>,
+    equipment_event_type_code: Option<Code<EquipmentEventType>>,
+    shipment_event_type_code: Option<Code<ShipmentEventType>>,
+    iot_event_type_code: Option<Code<IotEventType>>,
+    reefer_event_type_code: Option<Code<ReeferEventType>>,
+    document_type_code: Option<Code<DocumentType>>,
     reason: Option<String>,
     delay_reason_code: Option<ShortCode>,
     change_remark: Option<String>,
+}
+
+/// T&T 3.0 `iotDetails`.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct IotDetails {
+    iot_event_code: Option<Code<IotEventCode>>,
+}
+
+/// T&T 3.0 `reeferDetails` (the parts the timeline shows).
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ReeferDetails {
+    temperature_unit: Option<Code<TemperatureUnit>>,
+    internal_setpoint_temperature: Option<Coordinate>,
+    temperature_probe_measurements: Option<Vec<ProbeMeasurement>>,
+    ambient_measured_temperature: Option<Coordinate>,
+    setpoint_parameters: Option<ReeferParameters>,
+    measured_parameters: Option<ReeferParameters>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ProbeMeasurement {
+    measured_temperature_value: Option<Coordinate>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ReeferParameters {
+    o2_percentage: Option<Coordinate>,
+    co2_percentage: Option<Coordinate>,
+    humidity_percentage: Option<Coordinate>,
+}
+
+impl ReeferDetails {
+    fn reading(self, flags: &mut Vec<EventFlag>) -> Result<ReeferReading, String> {
+        let number = |c: Option<Coordinate>, field: &str| -> Result<_, String> {
+            c.map(|c| {
+                c.decimal()
+                    .ok_or_else(|| format!("reeferDetails.{field} must be a number"))
+            })
+            .transpose()
+        };
+        let measured = self.measured_parameters.or(self.setpoint_parameters);
+        let (o2, co2, humidity) = match measured {
+            Some(p) => (p.o2_percentage, p.co2_percentage, p.humidity_percentage),
+            None => (None, None, None),
+        };
+        Ok(ReeferReading {
+            unit: self
+                .temperature_unit
+                .and_then(|u| u.known("reeferDetails.temperatureUnit", flags)),
+            setpoint: number(
+                self.internal_setpoint_temperature,
+                "internalSetpointTemperature",
+            )?,
+            probes: self
+                .temperature_probe_measurements
+                .into_iter()
+                .flatten()
+                .filter_map(|p| p.measured_temperature_value)
+                .map(|v| {
+                    v.decimal().ok_or_else(|| {
+                        "reeferDetails.temperatureProbeMeasurements[].measuredTemperatureValue must be a number"
+                            .to_owned()
+                    })
+                })
+                .collect::<Result<_, _>>()?,
+            ambient: number(
+                self.ambient_measured_temperature,
+                "ambientMeasuredTemperature",
+            )?,
+            o2_percentage: number(o2, "measuredParameters.o2Percentage")?,
+            co2_percentage: number(co2, "measuredParameters.co2Percentage")?,
+            humidity_percentage: number(humidity, "measuredParameters.humidityPercentage")?,
+        })
+    }
 }
 
 #[derive(Deserialize)]
@@ -168,7 +250,7 @@ struct TransportDetails {
 #[serde(rename_all = "camelCase")]
 struct WireTransportCall {
     transport_call_sequence_number: Option<u32>,
-    mode_of_transport: Option<ModeOfTransport>,
+    mode_of_transport: Option<Code<ModeOfTransport>>,
     export_voyage_number_or_reference: Option<Voyage>,
     import_voyage_number_or_reference: Option<Voyage>,
     carrier_service_code: Option<Reference>,
@@ -219,12 +301,42 @@ struct ShipmentDetails {
     document_reference: Option<WireDocument>,
     additional_document_references: Option<Vec<WireDocument>>,
     document_references: Option<Vec<WireDocument>>,
+    /// A booking split or combined, a transport document voided and reissued: the event
+    /// names the old and the new documents.
+    document_reference_replacements: Option<Vec<Replacement<WireDocument>>>,
+    shipment_references: Option<Vec<WireReference>>,
+    shipment_reference_replacements: Option<Vec<Replacement<WireReference>>>,
 }
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct WireDocument {
-    type_code: DocumentType,
+    type_code: Code<DocumentType>,
+    reference: Reference,
+}
+
+/// A replacement of references (T&T 3.0 `documentReferenceReplacements`,
+/// `shipmentReferenceReplacements`): the event names the old ones and the new.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Replacement<T> {
+    old_references: Option<Vec<T>>,
+    new_references: Option<Vec<T>>,
+}
+
+impl<T> Replacement<T> {
+    fn all(self) -> impl Iterator<Item = T> {
+        self.old_references
+            .into_iter()
+            .flatten()
+            .chain(self.new_references.into_iter().flatten())
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct WireReference {
+    type_code: Code<ReferenceType>,
     reference: Reference,
 }
 
@@ -300,46 +412,105 @@ impl TryFrom<Wire> for Parsed {
         let c = w
             .event_classification
             .ok_or_else(|| missing("eventClassification"))?;
-        let kind = match c.event_type_code {
+        let mut flags = Vec::new();
+        let equipment = match w.equipment_details {
+            Some(d) => match d.equipment_reference {
+                Some(reference) => Some(Equipment {
+                    reference,
+                    iso_code: d.iso_equipment_code,
+                    empty: d.empty_indicator_code,
+                    movement: d.movement_type,
+                }),
+                None => {
+                    return Err("equipmentDetails needs an equipmentReference".to_owned());
+                }
+            },
+            None => None,
+        };
+        let event_type = c.event_type_code;
+        // A type code outside the list: the event is kept, flagged, and moves nothing.
+        let unlisted = |code: String, field: &str, flags: &mut Vec<EventFlag>| {
+            flags.push(EventFlag::UnknownCode {
+                field: format!("eventClassification.{field}"),
+                code: code.clone(),
+            });
+            EventKind::Unrecognised { event_type, code }
+        };
+        let needs = |field: &str| {
+            format!(
+                "{} {event_type} event needs eventClassification.{field}",
+                article(event_type)
+            )
+        };
+        let kind = match event_type {
             EventType::TRANSPORT => {
                 only(&c, "transportEventTypeCode")?;
-                EventKind::Transport {
-                    code: c.transport_event_type_code.ok_or_else(|| {
-                        "a TRANSPORT event needs eventClassification.transportEventTypeCode"
-                            .to_owned()
-                    })?,
+                match c
+                    .transport_event_type_code
+                    .ok_or_else(|| needs("transportEventTypeCode"))?
+                {
+                    Code::Known(code) => EventKind::Transport { code },
+                    Code::Unlisted(code) => unlisted(code, "transportEventTypeCode", &mut flags),
                 }
             }
             EventType::EQUIPMENT => {
                 only(&c, "equipmentEventTypeCode")?;
-                let code = c.equipment_event_type_code.ok_or_else(|| {
-                    "an EQUIPMENT event needs eventClassification.equipmentEventTypeCode".to_owned()
-                })?;
-                let equipment = match w.equipment_details {
-                    Some(d) => match d.equipment_reference {
-                        Some(reference) => Some(Equipment {
-                            reference,
-                            iso_code: d.iso_equipment_code,
-                            empty: d.empty_indicator_code,
-                            movement: d.movement_type,
-                        }),
-                        None => {
-                            return Err("equipmentDetails needs an equipmentReference".to_owned());
-                        }
-                    },
-                    None => None,
-                };
-                EventKind::Equipment { code, equipment }
+                match c
+                    .equipment_event_type_code
+                    .ok_or_else(|| needs("equipmentEventTypeCode"))?
+                {
+                    Code::Known(code) => EventKind::Equipment { code, equipment },
+                    Code::Unlisted(code) => unlisted(code, "equipmentEventTypeCode", &mut flags),
+                }
             }
             EventType::SHIPMENT => {
                 only(&c, "shipmentEventTypeCode")?;
-                EventKind::Shipment {
-                    code: c.shipment_event_type_code.ok_or_else(|| {
-                        "a SHIPMENT event needs eventClassification.shipmentEventTypeCode"
-                            .to_owned()
-                    })?,
-                    document_type: c.document_type_code,
-                    reason: non_blank(c.reason),
+                match c
+                    .shipment_event_type_code
+                    .ok_or_else(|| needs("shipmentEventTypeCode"))?
+                {
+                    Code::Known(code) => EventKind::Shipment {
+                        code,
+                        document_type: c.document_type_code.and_then(|d| {
+                            d.known("eventClassification.documentTypeCode", &mut flags)
+                        }),
+                        reason: non_blank(c.reason),
+                    },
+                    Code::Unlisted(code) => unlisted(code, "shipmentEventTypeCode", &mut flags),
+                }
+            }
+            EventType::IOT => {
+                only(&c, "iotEventTypeCode")?;
+                match c
+                    .iot_event_type_code
+                    .ok_or_else(|| needs("iotEventTypeCode"))?
+                {
+                    Code::Known(code) => EventKind::Iot {
+                        code,
+                        detail: w
+                            .iot_details
+                            .and_then(|d| d.iot_event_code)
+                            .and_then(|d| d.known("iotDetails.iotEventCode", &mut flags)),
+                        equipment,
+                    },
+                    Code::Unlisted(code) => unlisted(code, "iotEventTypeCode", &mut flags),
+                }
+            }
+            EventType::REEFER => {
+                only(&c, "reeferEventTypeCode")?;
+                match c
+                    .reefer_event_type_code
+                    .ok_or_else(|| needs("reeferEventTypeCode"))?
+                {
+                    Code::Known(code) => EventKind::Reefer {
+                        code,
+                        equipment,
+                        reading: w
+                            .reefer_details
+                            .map(|r| r.reading(&mut flags))
+                            .transpose()?,
+                    },
+                    Code::Unlisted(code) => unlisted(code, "reeferEventTypeCode", &mut flags),
                 }
             }
         };
@@ -366,7 +537,9 @@ impl TryFrom<Wire> for Parsed {
             }
             transport_call = Some(TransportCall {
                 sequence: tc.transport_call_sequence_number,
-                mode: tc.mode_of_transport,
+                mode: tc.mode_of_transport.and_then(|m| {
+                    m.known("transportDetails.transportCall.modeOfTransport", &mut flags)
+                }),
                 vessel: tc.vessel_transport.as_ref().map(|v| Vessel {
                     imo: v.vessel_imo_number.clone(),
                     name: v.vessel_name.clone(),
@@ -391,19 +564,44 @@ impl TryFrom<Wire> for Parsed {
             });
         }
         let mut documents = Vec::new();
+        let mut references = Vec::new();
         let mut shipment_reason = None;
         if let Some(s) = w.shipment_details {
             shipment_reason = non_blank(s.reason);
+            let replaced = s
+                .document_reference_replacements
+                .into_iter()
+                .flatten()
+                .flat_map(Replacement::all);
             for d in s
                 .document_reference
                 .into_iter()
                 .chain(s.additional_document_references.into_iter().flatten())
                 .chain(s.document_references.into_iter().flatten())
+                .chain(replaced)
             {
-                documents.push(DocumentReference {
-                    kind: d.type_code,
-                    reference: d.reference,
-                });
+                keep_document(
+                    d.type_code,
+                    d.reference,
+                    "shipmentDetails.documentReference.typeCode",
+                    &mut documents,
+                    &mut references,
+                    &mut flags,
+                );
+            }
+            let replaced = s
+                .shipment_reference_replacements
+                .into_iter()
+                .flatten()
+                .flat_map(Replacement::all);
+            for r in s.shipment_references.into_iter().flatten().chain(replaced) {
+                keep_reference(
+                    r.type_code,
+                    r.reference,
+                    "shipmentDetails.shipmentReferences[].typeCode",
+                    &mut references,
+                    &mut flags,
+                );
             }
         }
         let kind = match kind {
@@ -427,12 +625,22 @@ impl TryFrom<Wire> for Parsed {
             location,
             transport_call,
             documents,
+            references,
+            flags,
             delay_reason: w
                 .delay_reason_code
                 .or(c.delay_reason_code)
                 .or(details_delay),
             change_remark: non_blank(w.change_remark.or(c.change_remark).or(details_remark)),
         }))))
+    }
+}
+
+/// `an` before a type read as a word starting with a vowel sound (EQUIPMENT, IOT).
+fn article(t: EventType) -> &'static str {
+    match t {
+        EventType::EQUIPMENT | EventType::IOT => "an",
+        EventType::TRANSPORT | EventType::SHIPMENT | EventType::REEFER => "a",
     }
 }
 
@@ -451,10 +659,13 @@ fn only(c: &Classification, expected: &str) -> Result<(), String> {
             "shipmentEventTypeCode",
             c.shipment_event_type_code.is_some(),
         ),
+        ("iotEventTypeCode", c.iot_event_type_code.is_some()),
+        ("reeferEventTypeCode", c.reefer_event_type_code.is_some()),
     ];
     match present.iter().find(|(name, set)| *set && *name != expected) {
         Some((name, _)) => Err(format!(
-            "a {} event carries {expected}, not {name}",
+            "{} {} event carries {expected}, not {name}",
+            article(c.event_type_code),
             c.event_type_code
         )),
         None => Ok(()),

@@ -12,13 +12,13 @@ use edifact_rs::{ServiceStringAdvice, Token, Tokenizer};
 use sha2::{Digest, Sha256};
 
 use super::super::codes::{
-    ContainerNumber, DocumentType, EmptyIndicator, EventClassifier, ImoNumber, ModeOfTransport,
-    MovementType, ShortCode,
+    ContainerNumber, DocumentType, EmptyIndicator, EquipmentEventType, EventClassifier, ImoNumber,
+    ModeOfTransport, MovementType, ShortCode,
 };
 use super::super::error::{EdifactError, FeedError};
 use super::super::event::{
-    DocumentReference, Equipment, EventId, EventKind, FeedItem, Reference, SourceId, TransportCall,
-    Vessel,
+    DocumentReference, Equipment, EventId, EventKind, FeedItem, Reference, ShipmentReference,
+    SourceId, TransportCall, Vessel,
 };
 use super::super::locations::LocationMaster;
 use super::profile::{PartnerProfile, StatusMapping};
@@ -206,7 +206,9 @@ fn tokenize(body: &[u8]) -> Result<(ServiceStringAdvice, Vec<Seg<'_>>), EdifactE
             ));
         }
     }
-    let ssa = ServiceStringAdvice::from_bytes(body).map_err(|_| {
+    // A byte-order mark or blank lines before the interchange are not part of it: the UNA
+    // (when there is one) is read where the interchange starts.
+    let ssa = ServiceStringAdvice::from_bytes(rest).map_err(|_| {
         err_at(
             start,
             "UNA: the component, element, release, repetition and segment characters must be \
@@ -216,15 +218,15 @@ fn tokenize(body: &[u8]) -> Result<(ServiceStringAdvice, Vec<Seg<'_>>), EdifactE
     let mut segments: Vec<Seg<'_>> = Vec::new();
     let mut open: Option<Seg<'_>> = None;
     let mut n = 0;
-    for token in Tokenizer::new(body, ssa) {
-        let token = token.map_err(|e| tokenizer_error(&e, n + 1, open.as_ref()))?;
+    for token in Tokenizer::new(rest, ssa) {
+        let token = token.map_err(|e| tokenizer_error(&e, n + 1, open.as_ref(), start))?;
         match token {
             Token::SegmentTag { value, span } => {
                 n += 1;
                 open = Some(Seg {
                     n,
                     tag: value,
-                    offset: span.start,
+                    offset: span.start + start,
                     elements: Vec::new(),
                 });
             }
@@ -261,11 +263,18 @@ fn tokenize(body: &[u8]) -> Result<(ServiceStringAdvice, Vec<Seg<'_>>), EdifactE
     Ok((ssa, segments))
 }
 
-fn tokenizer_error(e: &edifact_rs::EdifactError, n: usize, open: Option<&Seg<'_>>) -> EdifactError {
+/// The tokenizer's error in our terms; its offsets count from `start` (where the interchange
+/// begins in the body).
+fn tokenizer_error(
+    e: &edifact_rs::EdifactError,
+    n: usize,
+    open: Option<&Seg<'_>>,
+    start: usize,
+) -> EdifactError {
     use edifact_rs::EdifactError as E;
     let (offset, problem) = match e {
         E::InvalidReleaseSequence { offset } => (
-            *offset,
+            start + *offset,
             "stray release character at the end of the input: nothing follows it".to_owned(),
         ),
         E::InvalidSegmentTag(tag) => (
@@ -276,15 +285,15 @@ fn tokenizer_error(e: &edifact_rs::EdifactError, n: usize, open: Option<&Seg<'_>
             ),
         ),
         E::InvalidDelimiter { byte, offset } => (
-            *offset,
+            start + *offset,
             format!(
                 "a segment cannot start with the delimiter '{}'",
                 char::from(*byte).escape_default()
             ),
         ),
-        E::InvalidText { offset } => (*offset, "the text is not valid UTF-8".to_owned()),
+        E::InvalidText { offset } => (start + *offset, "the text is not valid UTF-8".to_owned()),
         E::SegmentTooLong { offset, limit } => (
-            *offset,
+            start + *offset,
             format!("the segment is longer than {limit} bytes; is a segment terminator missing?"),
         ),
         other => (open.map_or(0, |s| s.offset), other.to_string()),
@@ -440,6 +449,7 @@ enum MessageType {
 #[derive(Default, Clone)]
 struct Facts<'s, 'a> {
     documents: Vec<DocumentReference>,
+    references: Vec<ShipmentReference>,
     times: Vec<&'s Seg<'a>>,
     updated: Option<&'s Seg<'a>>,
     locations: Vec<(String, LocationDraft)>,
@@ -457,10 +467,16 @@ impl<'s, 'a> Facts<'s, 'a> {
         match s.tag {
             "RFF" => {
                 let q = lex.get(s, 1, 1)?;
-                if let (Some(q), Some(v)) = (q, lex.get(s, 1, 2)?)
-                    && let Some(kind) = profile.references.get(q.as_ref())
-                {
-                    self.documents.push(document(s, *kind, &v, 1, Some(2))?);
+                if let (Some(q), Some(v)) = (q, lex.get(s, 1, 2)?) {
+                    if let Some(kind) = profile.references.get(q.as_ref()) {
+                        self.documents.push(document(s, *kind, &v, 1, Some(2))?);
+                    } else if let Some(kind) = profile.shipment_references.get(q.as_ref()) {
+                        self.references.push(ShipmentReference {
+                            kind: ShortCode::parse(kind.as_str())
+                                .map_err(|e| s.err(Some(1), Some(1), e.to_string()))?,
+                            reference: reference(s, &v, 1, Some(2))?,
+                        });
+                    }
                 }
             }
             "CNI" => {
@@ -584,12 +600,15 @@ fn document(
     })
 }
 
-/// Converts a DTM segment's time (formats 102, 203, 204, 303) in the given zone.
+/// Converts a DTM segment's time (formats 101, 102, 201, 203, 204, 205, 303, 304): local
+/// ones in the given zone, the others at the offset they carry.
 fn dtm_time(s: &Seg<'_>, lex: &Lex, tz: Tz) -> Result<DateTime<FixedOffset>, EdifactError> {
     let value = lex.require(s, 1, 2, "date/time value")?;
     let format = lex.get(s, 1, 3)?;
     let format = format.as_deref().unwrap_or(match value.len() {
+        6 => "101",
         8 => "102",
+        10 => "201",
         14 => "204",
         _ => "203",
     });
@@ -606,11 +625,31 @@ fn dtm_time(s: &Seg<'_>, lex: &Lex, tz: Tz) -> Result<DateTime<FixedOffset>, Edi
             .map(|t| t.fixed_offset())
             .ok_or_else(|| bad("local time in the partner's zone"))
     };
-    match format {
-        "102" => NaiveDate::parse_from_str(&value, "%Y%m%d")
+    // A time followed by a zone: `len` characters of `pattern`, then the zone.
+    let zoned = |len: usize, pattern: &str, what: &str| {
+        if value.len() <= len || !value.is_char_boundary(len) {
+            return Err(bad(what));
+        }
+        let (dt, zone) = value.split_at(len);
+        let naive = NaiveDateTime::parse_from_str(dt, pattern).map_err(|_| bad(what))?;
+        let offset = zone_offset(zone).ok_or_else(|| bad("time zone (+hh, +hhmm or UTC)"))?;
+        offset
+            .from_local_datetime(&naive)
+            .single()
+            .ok_or_else(|| bad(what))
+    };
+    let date = |pattern: &str, what: &str| {
+        NaiveDate::parse_from_str(&value, pattern)
             .ok()
             .and_then(|d| d.and_hms_opt(0, 0, 0))
-            .ok_or_else(|| bad("date CCYYMMDD"))
+            .ok_or_else(|| bad(what))
+            .and_then(local)
+    };
+    match format {
+        "101" => date("%y%m%d", "date YYMMDD"),
+        "102" => date("%Y%m%d", "date CCYYMMDD"),
+        "201" => NaiveDateTime::parse_from_str(&value, "%y%m%d%H%M")
+            .map_err(|_| bad("date/time YYMMDDHHMM"))
             .and_then(local),
         "203" => NaiveDateTime::parse_from_str(&value, "%Y%m%d%H%M")
             .map_err(|_| bad("date/time CCYYMMDDHHMM"))
@@ -618,23 +657,15 @@ fn dtm_time(s: &Seg<'_>, lex: &Lex, tz: Tz) -> Result<DateTime<FixedOffset>, Edi
         "204" => NaiveDateTime::parse_from_str(&value, "%Y%m%d%H%M%S")
             .map_err(|_| bad("date/time CCYYMMDDHHMMSS"))
             .and_then(local),
-        "303" => {
-            if value.len() < 13 || !value.is_char_boundary(12) {
-                return Err(bad("date/time with zone CCYYMMDDHHMMZZZ"));
-            }
-            let (dt, zone) = value.split_at(12);
-            let naive = NaiveDateTime::parse_from_str(dt, "%Y%m%d%H%M")
-                .map_err(|_| bad("date/time with zone CCYYMMDDHHMMZZZ"))?;
-            let offset = zone_offset(zone).ok_or_else(|| bad("time zone (+hh, +hhmm or UTC)"))?;
-            offset
-                .from_local_datetime(&naive)
-                .single()
-                .ok_or_else(|| bad("date/time with zone"))
-        }
+        "205" => zoned(12, "%Y%m%d%H%M", "date/time with offset CCYYMMDDHHMMZHHMM"),
+        "303" => zoned(12, "%Y%m%d%H%M", "date/time with zone CCYYMMDDHHMMZZZ"),
+        "304" => zoned(14, "%Y%m%d%H%M%S", "date/time with zone CCYYMMDDHHMMSSZZZ"),
         other => Err(s.err(
             Some(1),
             Some(3),
-            format!("date/time format '{other}' is not supported (use 102, 203, 204 or 303)"),
+            format!(
+                "date/time format '{other}' is not supported (use 101, 102, 201, 203, 204, 205, 303 or 304)"
+            ),
         )),
     }
 }
@@ -659,10 +690,30 @@ fn zone_offset(zone: &str) -> Option<FixedOffset> {
     FixedOffset::east_opt(sign * (h * 3600 + m * 60))
 }
 
-/// The event location of a group: the activity place first, then terminal, then the
-/// discharge or loading port the message is about.
-fn pick_location(levels: &[&Facts<'_, '_>]) -> Option<LocationDraft> {
-    for q in ["175", "165", "11", "9"] {
+/// The event location of a group: for a loading the place of loading (`LOC+9`), for a
+/// discharge the place of discharge (`LOC+11`), else the first qualifier of the profile's
+/// order (activity place, terminal, discharge port, loading port by default) — at the group's
+/// own level first, then the consignment's, then the message's.
+fn pick_location(
+    levels: &[&Facts<'_, '_>],
+    kind: &EventKind,
+    profile: &PartnerProfile,
+) -> Option<LocationDraft> {
+    let first = match kind {
+        EventKind::Equipment {
+            code: EquipmentEventType::LOAD,
+            ..
+        } => Some("9"),
+        EventKind::Equipment {
+            code: EquipmentEventType::DISC,
+            ..
+        } => Some("11"),
+        _ => None,
+    };
+    for q in first
+        .into_iter()
+        .chain(profile.location_order.iter().map(String::as_str))
+    {
         for f in levels {
             if let Some((_, l)) = f.locations.iter().find(|(lq, _)| lq == q) {
                 return Some(l.clone());
@@ -822,7 +873,7 @@ fn map_message<'s, 'a>(
                 }
             }
         };
-        let location = pick_location(&levels);
+        let location = pick_location(&levels, &kind, profile);
         let tz = profile.timezone_at(
             location
                 .as_ref()
@@ -871,6 +922,10 @@ fn map_message<'s, 'a>(
             .collect();
         documents.sort();
         documents.dedup();
+        let references: Vec<ShipmentReference> = levels
+            .iter()
+            .flat_map(|f| f.references.iter().cloned())
+            .collect();
         let transport_call = levels.iter().find_map(|f| f.transport.clone());
         let subject = match &kind {
             EventKind::Equipment {
@@ -917,6 +972,8 @@ fn map_message<'s, 'a>(
             location,
             transport_call,
             documents,
+            references,
+            flags: Vec::new(),
             delay_reason: None,
             change_remark: None,
         })));

@@ -12,11 +12,11 @@ use std::collections::HashMap;
 use chrono::{DateTime, FixedOffset, Utc};
 use serde::Deserialize;
 
-use super::codes::{EventClassifier, ShortCode};
+use super::codes::{DocumentType, EventClassifier, ReferenceType, ShortCode};
 use super::error::{FeedError, JsonError};
 use super::event::{
-    DocumentReference, Event, EventId, EventKind, EventLocation, FeedItem, Retraction, SourceId,
-    TransportCall,
+    DocumentReference, Event, EventFlag, EventId, EventKind, EventLocation, FeedItem, Reference,
+    Retraction, ShipmentReference, SourceId, TransportCall,
 };
 use super::locations::{GeoPoint, LocationMaster};
 
@@ -82,8 +82,11 @@ pub(crate) struct EventDraft {
     pub location: Option<LocationDraft>,
     pub transport_call: Option<TransportCall>,
     pub documents: Vec<DocumentReference>,
+    pub references: Vec<ShipmentReference>,
     pub delay_reason: Option<ShortCode>,
     pub change_remark: Option<String>,
+    /// What the adapter noticed (codes outside the DCSA lists).
+    pub flags: Vec<EventFlag>,
 }
 
 /// What one parsed record says: an event, or that an event is withdrawn.
@@ -121,6 +124,9 @@ impl Draft {
                 let mut documents = d.documents;
                 documents.sort();
                 documents.dedup();
+                let mut references = d.references;
+                references.sort();
+                references.dedup();
                 let mut event = Event {
                     source: source.clone(),
                     event_id: d.event_id,
@@ -131,9 +137,10 @@ impl Draft {
                     location,
                     transport_call: d.transport_call,
                     documents,
+                    references,
                     delay_reason: d.delay_reason,
                     change_remark: d.change_remark,
-                    flags: Vec::new(),
+                    flags: d.flags,
                 };
                 event.refresh_flags();
                 FeedItem::Event(Box::new(event))
@@ -155,6 +162,97 @@ impl Coordinate {
         match self {
             Coordinate::Number(n) => Some(*n),
             Coordinate::Text(t) => t.trim().parse().ok(),
+        }
+    }
+
+    /// The value as a decimal, exactly as written (a JSON number's shortest form).
+    pub(crate) fn decimal(&self) -> Option<rust_decimal::Decimal> {
+        let text = match self {
+            Coordinate::Number(n) if n.is_finite() => n.to_string(),
+            Coordinate::Number(_) => return None,
+            Coordinate::Text(t) => t.trim().to_owned(),
+        };
+        text.parse().ok()
+    }
+}
+
+/// A document of a type outside the list is kept as a shipment reference (its number still
+/// links the shipment), the type flagged under `field`.
+pub(crate) fn keep_document(
+    kind: Code<DocumentType>,
+    reference: Reference,
+    field: &str,
+    documents: &mut Vec<DocumentReference>,
+    references: &mut Vec<ShipmentReference>,
+    flags: &mut Vec<EventFlag>,
+) {
+    match kind {
+        Code::Known(kind) => documents.push(DocumentReference { kind, reference }),
+        Code::Unlisted(code) => {
+            if let Ok(kind) = ShortCode::parse(&code) {
+                references.push(ShipmentReference { kind, reference });
+            }
+            flags.push(EventFlag::UnknownCode {
+                field: field.to_owned(),
+                code,
+            });
+        }
+    }
+}
+
+/// A shipment reference, its type kept as sent and flagged under `field` when outside the list.
+pub(crate) fn keep_reference(
+    kind: Code<ReferenceType>,
+    reference: Reference,
+    field: &str,
+    references: &mut Vec<ShipmentReference>,
+    flags: &mut Vec<EventFlag>,
+) {
+    let code = match kind {
+        Code::Known(t) => t.as_str().to_owned(),
+        Code::Unlisted(code) => {
+            flags.push(EventFlag::UnknownCode {
+                field: field.to_owned(),
+                code: code.clone(),
+            });
+            code
+        }
+    };
+    if let Ok(kind) = ShortCode::parse(&code) {
+        references.push(ShipmentReference { kind, reference });
+    }
+}
+
+/// A code as sent: one of the list `T` knows, or text outside it (kept and flagged, so one
+/// unlisted code never costs the event).
+#[derive(Debug, Clone)]
+pub(crate) enum Code<T> {
+    Known(T),
+    Unlisted(String),
+}
+
+impl<'de, T: TryFrom<String>> Deserialize<'de> for Code<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        Ok(match T::try_from(text.clone()) {
+            Ok(t) => Code::Known(t),
+            Err(_) => Code::Unlisted(text.trim().chars().take(40).collect()),
+        })
+    }
+}
+
+impl<T> Code<T> {
+    /// The known value; an unlisted one is recorded in `flags` under `field`.
+    pub(crate) fn known(self, field: &str, flags: &mut Vec<EventFlag>) -> Option<T> {
+        match self {
+            Code::Known(t) => Some(t),
+            Code::Unlisted(code) => {
+                flags.push(EventFlag::UnknownCode {
+                    field: field.to_owned(),
+                    code,
+                });
+                None
+            }
         }
     }
 }
@@ -209,11 +307,53 @@ impl std::fmt::Display for ItemProblem {
     }
 }
 
-/// What one delivery gave: the usable items, in body order, and the events left out.
+/// What one delivery gave: the usable items, in body order, the events left out, and what
+/// was noticed on events that were kept (codes outside the DCSA lists).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Delivery {
     pub items: Vec<FeedItem>,
     pub unusable: Vec<ItemProblem>,
+    pub warnings: Vec<ItemProblem>,
+}
+
+impl Delivery {
+    /// A delivery of parsed records: `parsed` holds each usable record with its 0-based
+    /// position in the body (`prefix` is the path of the array).
+    pub(crate) fn of(
+        parsed: Vec<(usize, Draft)>,
+        unusable: Vec<ItemProblem>,
+        prefix: &str,
+        source: &SourceId,
+        master: &LocationMaster,
+    ) -> Self {
+        let none = HashMap::new();
+        let mut warnings = Vec::new();
+        let items = parsed
+            .into_iter()
+            .map(|(index, draft)| {
+                let item = draft.finish(source, master, &none);
+                if let Some(e) = item.as_event() {
+                    for f in &e.flags {
+                        if let EventFlag::UnknownCode { field, code } = f {
+                            warnings.push(ItemProblem {
+                                index,
+                                path: format!("{prefix}[{index}].{field}"),
+                                problem: format!(
+                                    "event stored, but “{code}” is not in the DCSA code list of {field}: it is flagged and moves nothing"
+                                ),
+                            });
+                        }
+                    }
+                }
+                item
+            })
+            .collect();
+        Self {
+            items,
+            unusable,
+            warnings,
+        }
+    }
 }
 
 /// Reads each event of a body on its own, so one bad event (an unknown code, a failed check
@@ -222,12 +362,12 @@ pub struct Delivery {
 pub(crate) fn each_event<T: serde::de::DeserializeOwned>(
     values: Vec<serde_json::Value>,
     prefix: &str,
-) -> (Vec<T>, Vec<ItemProblem>) {
+) -> (Vec<(usize, T)>, Vec<ItemProblem>) {
     let mut ok = Vec::with_capacity(values.len());
     let mut bad = Vec::new();
     for (index, value) in values.into_iter().enumerate() {
         match serde_path_to_error::deserialize::<_, T>(value) {
-            Ok(t) => ok.push(t),
+            Ok(t) => ok.push((index, t)),
             Err(e) => {
                 let mut path = e.path().to_string();
                 while let Some(stripped) = path.strip_suffix(".?") {

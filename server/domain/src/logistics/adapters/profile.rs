@@ -9,7 +9,7 @@ use chrono_tz::Tz;
 use serde::Deserialize;
 
 use super::super::codes::{
-    DocumentType, EquipmentEventType, EventClassifier, EventType, ShipmentEventType,
+    DocumentType, EquipmentEventType, EventClassifier, EventType, ReferenceType, ShipmentEventType,
     TransportEventType,
 };
 use super::super::error::FeedError;
@@ -44,7 +44,15 @@ pub struct PartnerProfile {
     pub time_qualifiers: HashMap<String, EventClassifier>,
     /// `RFF` qualifiers → document types (e.g. BN → BKG, BM → TRD).
     pub references: HashMap<String, DocumentType>,
+    /// `RFF` qualifiers → DCSA shipment reference types (e.g. ON → PO, CU → SI).
+    pub shipment_references: HashMap<String, ReferenceType>,
+    /// `LOC` qualifiers in the order an event's place is taken from (after `9` for a
+    /// loading and `11` for a discharge).
+    pub location_order: Vec<String>,
 }
+
+/// The default `LOC` order: activity place, terminal, place of discharge, place of loading.
+const DEFAULT_LOCATION_ORDER: [&str; 4] = ["175", "165", "11", "9"];
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -65,6 +73,10 @@ struct Wire {
     time_qualifiers: HashMap<String, EventClassifier>,
     #[serde(default)]
     references: HashMap<String, DocumentType>,
+    #[serde(default)]
+    shipment_references: HashMap<String, ReferenceType>,
+    #[serde(default)]
+    location_order: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -109,6 +121,12 @@ impl TryFrom<Wire> for PartnerProfile {
                     EventType::SHIPMENT => {
                         StatusMapping::Shipment(ShipmentEventType::parse(&s.code).map_err(bad)?)
                     }
+                    EventType::IOT | EventType::REEFER => {
+                        return Err(FeedError::Profile(format!(
+                            "status_codes.{k}: EDIFACT statuses map to TRANSPORT, EQUIPMENT or SHIPMENT events, not {}",
+                            s.event
+                        )));
+                    }
                 };
                 Ok((k, m))
             })
@@ -123,6 +141,12 @@ impl TryFrom<Wire> for PartnerProfile {
             codeco_documents: w.codeco_documents,
             time_qualifiers: w.time_qualifiers,
             references: w.references,
+            shipment_references: w.shipment_references,
+            location_order: if w.location_order.is_empty() {
+                DEFAULT_LOCATION_ORDER.map(str::to_owned).to_vec()
+            } else {
+                w.location_order
+            },
         })
     }
 }
@@ -160,6 +184,8 @@ impl PartnerProfile {
                 codeco_documents: HashMap::new(),
                 time_qualifiers: HashMap::new(),
                 references: HashMap::new(),
+                shipment_references: HashMap::new(),
+                location_order: DEFAULT_LOCATION_ORDER.map(str::to_owned).to_vec(),
             },
         })
     }
