@@ -292,6 +292,10 @@ test.describe("live logistics", () => {
       await expect(page.getByTestId("poll-standing")).toContainText("asking for updates since 2026-03-12 00:52 UTC");
       await expect(page.getByTestId("delivery-row")).toHaveCount(2);
       await expect(page.getByTestId("delivery-row").filter({ hasText: "2 new" })).toHaveCount(1);
+      // Disabled, it is polled no more (the publisher closes with this test).
+      await expect(page.locator("html")).toHaveAttribute("data-hydrated", "true");
+      await page.getByTestId("feed-toggle").click();
+      await expect(page.getByTestId("feed-toggle")).toHaveText("Enable");
     } finally {
       server.close();
     }

@@ -1,17 +1,17 @@
-//! The issuing body over HTTP + JSON (`docs/eco-authority.md`): OAuth2 client credentials with
-//! the `oauth2` crate (the token kept until 30 s before it expires, dropped on a 401), the
+//! The issuing body over HTTP + JSON (`docs/eco-authority.md`): OAuth2 client credentials
+//! (`client_credentials`: the token kept until 30 s before it expires, dropped on a 401), the
 //! application submitted with our reference as its idempotency key, polled, cancelled.
 //! Network failures, 429 and 5xx are transient (the worker retries with backoff); 400 is
 //! permanent.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use base64::Engine;
+
+use crate::client_credentials::{self, Grant, GrantError};
 use domain::issuance::authority::{
     AuthorityAnswer, AuthorityError, AuthorityReason, CertifyingBody, IssuingAuthority, NoAuthority,
 };
-use oauth2::basic::BasicClient;
-use oauth2::{ClientId, ClientSecret, Scope, TokenResponse, TokenUrl};
 use serde::Deserialize;
 use serde_json::Value;
 use tokio::sync::Mutex;
@@ -72,7 +72,7 @@ impl IssuingAuthority for Authority {
 pub struct HttpAuthority {
     config: AuthorityConfig,
     http: reqwest::Client,
-    token: Mutex<Option<(String, Instant)>>,
+    token: Mutex<Option<client_credentials::CachedToken>>,
 }
 
 #[derive(Deserialize)]
@@ -120,32 +120,30 @@ impl HttpAuthority {
     /// A bearer token, from the cache while it has 30 s left.
     async fn token(&self) -> Result<String, AuthorityError> {
         let mut cached = self.token.lock().await;
-        if let Some((token, until)) = cached.as_ref()
-            && Instant::now() + Duration::from_secs(30) < *until
-        {
-            return Ok(token.clone());
+        if let Some(token) = client_credentials::still_good(cached.as_ref()) {
+            return Ok(token);
         }
-        let client =
-            BasicClient::new(ClientId::new(self.config.client_id.clone()))
-                .set_client_secret(ClientSecret::new(self.config.client_secret.clone()))
-                .set_token_uri(TokenUrl::new(self.url("/oauth/token")).map_err(|e| {
-                    AuthorityError::Permanent(format!("PORTFRONT_AUTHORITY_URL: {e}"))
-                })?);
-        let answer = client
-            .exchange_client_credentials()
-            .add_scope(Scope::new("certificates".to_owned()))
-            .request_async(&self.http)
-            .await
-            .map_err(|e| match e {
-                oauth2::RequestTokenError::ServerResponse(r) => AuthorityError::Permanent(format!(
-                    "the issuing body refused our client credentials: {}",
-                    r.error()
-                )),
-                other => transient(format!("the token request failed: {other}")),
-            })?;
-        let lifetime = answer.expires_in().unwrap_or(Duration::from_secs(300));
-        let token = answer.access_token().secret().clone();
-        *cached = Some((token.clone(), Instant::now() + lifetime));
+        let fresh = client_credentials::request(
+            &self.http,
+            Grant {
+                token_url: &self.url("/oauth/token"),
+                client_id: &self.config.client_id,
+                client_secret: &self.config.client_secret,
+                scope: Some("certificates"),
+            },
+        )
+        .await
+        .map_err(|e| match e {
+            GrantError::BadUrl(e) => {
+                AuthorityError::Permanent(format!("PORTFRONT_AUTHORITY_URL: {e}"))
+            }
+            GrantError::Refused(e) => AuthorityError::Permanent(format!(
+                "the issuing body refused our client credentials: {e}"
+            )),
+            GrantError::Failed(e) => transient(format!("the token request failed: {e}")),
+        })?;
+        let token = fresh.0.clone();
+        *cached = Some(fresh);
         Ok(token)
     }
 

@@ -1,6 +1,6 @@
 //! The DCSA 3.0 poller: every [`ROUND_EVERY`], the due `dcsa-poll` sources are claimed with a
 //! lease (`domain::shipments::polling::claim_due`; replicas never poll one source at once) and
-//! each is read page by page: an OAuth2 client-credentials token (the `oauth2` crate; kept
+//! each is read page by page: an OAuth2 client-credentials token (`client_credentials`; kept
 //! until 30 s before it expires, dropped on a 401), `GET {events}?limit=100&cursor=…` (or
 //! `eventUpdatedDateTimeMin=…` when no cursor is left) with `API-Version: 3.0.0`, each page
 //! stored as one delivery (`domain::shipments::ingest`, then the live bus), its
@@ -9,18 +9,17 @@
 //! (`polling::backoff`).
 
 use std::collections::HashMap;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use domain::logistics::adapters::{Delivery, dcsa3};
 use domain::logistics::{FeedItem, LocationMaster};
 use domain::shipments::polling::{self, PollJob};
 use domain::shipments::{self, FeedKeys};
-use oauth2::basic::BasicClient;
-use oauth2::{ClientId, ClientSecret, Scope, TokenResponse, TokenUrl};
 use sea_orm::DatabaseConnection;
 use tokio::sync::Mutex;
 
+use crate::client_credentials::{self, CachedToken, Grant, GrantError};
 use crate::shipment_stream::Bus;
 
 /// How often the poller looks for due sources.
@@ -38,7 +37,7 @@ pub struct Poller {
     bus: Bus,
     http: reqwest::Client,
     /// Per source: a bearer token and until when it is good.
-    tokens: std::sync::Arc<Mutex<HashMap<uuid::Uuid, (String, Instant)>>>,
+    tokens: std::sync::Arc<Mutex<HashMap<uuid::Uuid, CachedToken>>>,
 }
 
 /// Why one page could not be had.
@@ -222,42 +221,34 @@ impl Poller {
 
     /// A bearer token for the source's publisher, from the cache while it has 30 s left.
     async fn token(&self, job: &PollJob) -> Result<String, PollError> {
-        if let Some((token, until)) = self.tokens.lock().await.get(&job.source.id)
-            && Instant::now() + Duration::from_secs(30) < *until
+        if let Some(token) =
+            client_credentials::still_good(self.tokens.lock().await.get(&job.source.id))
         {
-            return Ok(token.clone());
+            return Ok(token);
         }
         let secret = job
             .client_secret(&self.keys)
             .map_err(|e| PollError::new(500, e.to_string()))?;
-        let token_url = TokenUrl::new(job.poll.token_url.clone())
-            .map_err(|e| PollError::new(400, format!("the token endpoint: {e}")))?;
-        let client = BasicClient::new(ClientId::new(job.poll.client_id.clone()))
-            .set_client_secret(ClientSecret::new(secret.to_string()))
-            .set_token_uri(token_url);
-        let mut request = client.exchange_client_credentials();
-        if let Some(scope) = job.poll.scope.as_deref().filter(|s| !s.is_empty()) {
-            request = request.add_scope(Scope::new(scope.to_owned()));
-        }
-        let answer = request
-            .request_async(&self.http)
-            .await
-            .map_err(|e| match e {
-                oauth2::RequestTokenError::ServerResponse(r) => PollError::new(
-                    401,
-                    format!(
-                        "the publisher's token endpoint refused our client credentials: {}",
-                        r.error()
-                    ),
-                ),
-                other => PollError::new(502, format!("the token request failed: {other}")),
-            })?;
-        let lifetime = answer.expires_in().unwrap_or(Duration::from_secs(300));
-        let token = answer.access_token().secret().clone();
-        self.tokens
-            .lock()
-            .await
-            .insert(job.source.id, (token.clone(), Instant::now() + lifetime));
+        let fresh = client_credentials::request(
+            &self.http,
+            Grant {
+                token_url: &job.poll.token_url,
+                client_id: &job.poll.client_id,
+                client_secret: &secret,
+                scope: job.poll.scope.as_deref(),
+            },
+        )
+        .await
+        .map_err(|e| match e {
+            GrantError::BadUrl(e) => PollError::new(400, format!("the token endpoint: {e}")),
+            GrantError::Refused(e) => PollError::new(
+                401,
+                format!("the publisher's token endpoint refused our client credentials: {e}"),
+            ),
+            GrantError::Failed(e) => PollError::new(502, format!("the token request failed: {e}")),
+        })?;
+        let token = fresh.0.clone();
+        self.tokens.lock().await.insert(job.source.id, fresh);
         Ok(token)
     }
 }

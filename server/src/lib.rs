@@ -9,6 +9,7 @@ pub mod auth;
 pub mod authority;
 pub mod certificates;
 pub mod cli;
+pub mod client_credentials;
 pub mod config;
 pub mod eco_worker;
 pub mod feed_poller;
