@@ -84,6 +84,18 @@ fn ensure_sqlite_parent_dir(url: &str) -> DomainResult<()> {
 }
 
 /// A case-insensitive `LIKE` pattern matching `text` anywhere (wildcards escaped with a backslash).
+/// On SQLite, takes the write lock before reading, so a transaction that reads and then
+/// writes never fails on a snapshot another writer (a worker, a session touch) made stale —
+/// SQLite answers that at once with "database is locked", whatever the busy timeout.
+/// PostgreSQL needs nothing.
+pub(crate) async fn write_lock_first<C: ConnectionTrait>(txn: &C) -> DomainResult<()> {
+    if txn.get_database_backend() == DbBackend::Sqlite {
+        txn.execute_unprepared("UPDATE users SET id = id WHERE 0 = 1")
+            .await?;
+    }
+    Ok(())
+}
+
 pub(crate) fn like_pattern(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
     out.push('%');

@@ -76,6 +76,8 @@ pub async fn onboard<C: ConnectionTrait + TransactionTrait>(
 ) -> DomainResult<CompanyInfo> {
     let v = validate(form)?;
     let txn = db.begin().await?;
+    // The session's own touches write meanwhile: read under the write lock.
+    crate::db::write_lock_first(&txn).await?;
     let u = user::Entity::find_by_id(user_id)
         .one(&txn)
         .await?

@@ -80,15 +80,4 @@ pub const SCHEMA_PATH: &str = "/schemas/rcep-origin-credential/v1.json";
 /// Where the JSON-LD context of the RCEP terms is hosted (the credentials' second `@context`).
 pub const CONTEXT_PATH: &str = "/contexts/rcep-origin/v1.jsonld";
 
-/// On SQLite, takes the write lock before reading, so a transaction that reads and then
-/// writes never fails on a snapshot another writer (the worker) made stale — SQLite answers
-/// that at once with "database is locked", whatever the busy timeout. PostgreSQL needs nothing.
-pub(crate) async fn write_lock_first<C: sea_orm::ConnectionTrait>(
-    txn: &C,
-) -> crate::DomainResult<()> {
-    if txn.get_database_backend() == sea_orm::DbBackend::Sqlite {
-        txn.execute_unprepared("UPDATE eco_jobs SET attempts = attempts WHERE 0 = 1")
-            .await?;
-    }
-    Ok(())
-}
+pub(crate) use crate::db::write_lock_first;
